@@ -1,0 +1,7 @@
+#include "graph/op_registry.h"
+
+namespace sparrow::graph {
+
+void register_quantization_ops(OpRegistry& r) {}
+
+}  // namespace sparrow::graph
