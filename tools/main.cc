@@ -1,1 +1,25 @@
-int main() { return 0; }
+#include <cstdio>
+#include <exception>
+
+#include "commands.h"
+#include "sparrow/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"sparrow: sparse int8 transformer encoders on CPUs"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "sparrow 0.1.0");
+  sparrow::tools::add_info_command(app);
+  sparrow::tools::add_run_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const sparrow::Error& e) {
+    std::fprintf(stderr, "sparrow: error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sparrow: error: %s\n", e.what());
+    return 2;
+  }
+  return 0;
+}

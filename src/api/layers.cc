@@ -1,0 +1,30 @@
+#include "api/impl.h"
+#include "graph/weights.h"
+
+namespace sparrow {
+
+std::vector<LayerInfo> describe_layers(const graph::Graph& g) {
+  std::vector<LayerInfo> layers;
+  for (const graph::Node* n : g.topological_order()) {
+    LayerInfo info{n->name, n->type, n->version, n->exec_type, {}, {}, ElementType::undefined, 0, 0};
+    for (size_t i = 0; i < n->outputs.size(); ++i) {
+      const graph::OutputPort& o = n->outputs[i];
+      info.outputs.push_back({i, o.names.empty() ? n->name : o.names[0], o.names, o.type, o.shape});
+    }
+    if (n->type == "MatMul") {
+      if (const graph::Node* w = graph::weight_constant(*n)) {
+        info.weight_shape = w->value.shape();
+        info.weight_type = w->value.element_type();
+        info.weight_zero_fraction = graph::zero_fraction(w->value);
+        info.weight_bytes = w->value.byte_size();
+      }
+    }
+    layers.push_back(std::move(info));
+  }
+  return layers;
+}
+
+std::vector<LayerInfo> Model::layers() const { return describe_layers(*impl_->graph); }
+std::vector<LayerInfo> CompiledModel::layers() const { return describe_layers(*impl_->compiled->graph); }
+
+}  // namespace sparrow

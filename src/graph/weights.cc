@@ -1,0 +1,58 @@
+#include "graph/weights.h"
+
+#include <cstring>
+
+namespace sparrow::graph {
+
+const Node* weight_constant(const Node& matmul) {
+  if (matmul.inputs.size() < 2) return nullptr;
+  const Node* n = matmul.inputs[1].node;
+  for (int depth = 0; depth < 8 && n; ++depth) {
+    if (n->type == "Const") return n->value.shape().size() >= 2 ? n : nullptr;
+    if (n->type == "Convert" || n->type == "Subtract" || n->type == "Multiply" || n->type == "FakeQuantize" ||
+        n->type == "Transpose" || n->type == "Reshape")
+      n = n->inputs.empty() ? nullptr : n->inputs[0].node;
+    else
+      return nullptr;
+  }
+  return nullptr;
+}
+
+double zero_fraction(const Tensor& t) {
+  if (t.size() == 0) return 0.0;
+  size_t zeros = 0;
+  const auto* bytes = static_cast<const uint8_t*>(t.data());
+  switch (t.element_type()) {
+    case ElementType::f32:
+      for (size_t i = 0; i < t.size(); ++i) {
+        float v;
+        std::memcpy(&v, bytes + 4 * i, 4);
+        zeros += v == 0.0f;
+      }
+      break;
+    case ElementType::f16:
+    case ElementType::bf16:
+      for (size_t i = 0; i < t.size(); ++i) {
+        uint16_t v;
+        std::memcpy(&v, bytes + 2 * i, 2);
+        zeros += (v & 0x7fff) == 0;
+      }
+      break;
+    case ElementType::i8:
+    case ElementType::u8:
+      for (size_t i = 0; i < t.size(); ++i) zeros += bytes[i] == 0;
+      break;
+    default: {
+      size_t width = bit_width(t.element_type()) / 8;
+      if (width == 0) return 0.0;
+      for (size_t i = 0; i < t.size(); ++i) {
+        bool zero = true;
+        for (size_t b = 0; b < width; ++b) zero &= bytes[i * width + b] == 0;
+        zeros += zero;
+      }
+    }
+  }
+  return static_cast<double>(zeros) / static_cast<double>(t.size());
+}
+
+}  // namespace sparrow::graph

@@ -1,0 +1,94 @@
+// sparrow info: what a model takes and gives, which ops it uses, and how sparse its linear layers are.
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "sparrow/core.h"
+
+namespace sparrow::tools {
+namespace {
+
+struct InfoOptions {
+  std::string model;
+  bool json = false;
+};
+
+nlohmann::json port_json(const Port& p) {
+  return {{"name", p.name}, {"names", p.names}, {"type", std::string(to_string(p.element_type))},
+          {"shape", p.shape.to_string()}};
+}
+
+void run_info(const InfoOptions& opt) {
+  std::filesystem::path xml = resolve_model(opt.model);
+  Core core;
+  std::shared_ptr<Model> model = core.read_model(xml);
+  std::vector<LayerInfo> layers = model->layers();
+
+  std::map<std::string, int> histogram;
+  nlohmann::json linear = nlohmann::json::array();
+  for (const LayerInfo& l : layers) {
+    ++histogram[l.type];
+    if (!l.weight_shape.empty())
+      linear.push_back({{"name", l.name},
+                        {"weight_shape", l.weight_shape},
+                        {"weight_type", std::string(to_string(l.weight_type))},
+                        {"zero_fraction", l.weight_zero_fraction},
+                        {"weight_bytes", l.weight_bytes}});
+  }
+  std::error_code ec;
+  auto bin = xml;
+  bin.replace_extension(".bin");
+  uintmax_t bin_bytes = std::filesystem::exists(bin, ec) ? std::filesystem::file_size(bin, ec) : 0;
+
+  nlohmann::json j;
+  j["model"] = xml.string();
+  j["name"] = model->name();
+  for (const Port& p : model->inputs()) j["inputs"].push_back(port_json(p));
+  for (const Port& p : model->outputs()) j["outputs"].push_back(port_json(p));
+  j["nodes"] = layers.size();
+  j["ops"] = histogram;
+  j["linear_layers"] = linear;
+  j["weights_file_bytes"] = bin_bytes;
+  if (opt.json) {
+    std::printf("%s\n", j.dump(2).c_str());
+    return;
+  }
+  std::printf("Model   %s (%s)\n", model->name().c_str(), xml.string().c_str());
+  std::printf("Weights %.2f MB (%s)\n", bin_bytes / 1e6, bin.filename().string().c_str());
+  std::printf("\nInputs\n");
+  for (const Port& p : model->inputs())
+    std::printf("  %-24s %-8s %s\n", p.name.c_str(), std::string(to_string(p.element_type)).c_str(),
+                p.shape.to_string().c_str());
+  std::printf("Outputs\n");
+  for (const Port& p : model->outputs())
+    std::printf("  %-24s %-8s %s\n", p.name.c_str(), std::string(to_string(p.element_type)).c_str(),
+                p.shape.to_string().c_str());
+  std::printf("\nOps (%zu nodes)\n", layers.size());
+  for (const auto& [type, count] : histogram) std::printf("  %-24s %d\n", type.c_str(), count);
+  if (!linear.empty()) {
+    std::printf("\nLinear layers (%zu)\n  %-56s %-14s %-5s %7s\n", linear.size(), "name", "weight", "type", "zeros");
+    double zeros = 0, total = 0;
+    for (const LayerInfo& l : layers) {
+      if (l.weight_shape.empty()) continue;
+      std::printf("  %-56s %-14s %-5s %6.2f%%\n", l.name.c_str(), to_string(l.weight_shape).c_str(),
+                  std::string(to_string(l.weight_type)).c_str(), 100 * l.weight_zero_fraction);
+      double n = static_cast<double>(shape_size(l.weight_shape));
+      zeros += l.weight_zero_fraction * n;
+      total += n;
+    }
+    std::printf("  %-56s %-14s %-5s %6.2f%%\n", "all linear weights", "", "", total ? 100 * zeros / total : 0.0);
+  }
+}
+
+}  // namespace
+
+void add_info_command(CLI::App& app) {
+  auto opt = std::make_shared<InfoOptions>();
+  CLI::App* cmd = app.add_subcommand("info", "Show a model's inputs, outputs, ops and per-layer weight sparsity");
+  cmd->add_option("-m,--model", opt->model, "model folder or OpenVINO IR .xml")->required();
+  cmd->add_flag("--json", opt->json, "print JSON instead of a table");
+  cmd->callback([opt] { run_info(*opt); });
+}
+
+}  // namespace sparrow::tools
