@@ -1,0 +1,124 @@
+"""PyTorch float32 oracle: the generated graph's math, op for op, with OpenVINO FakeQuantize-1 semantics."""
+
+import math
+
+import torch
+
+F32_LOWEST = torch.finfo(torch.float32).min
+
+
+def fake_quantize(x, il, ih, ol, oh, levels):
+    """OpenVINO FakeQuantize-1 reference, float32, round half to even (torch.round)."""
+    lo = torch.minimum(il, ih)
+    hi = torch.maximum(il, ih)
+    q = torch.round((x - il) / (ih - il) * float(levels - 1))
+    y = q / float(levels - 1) * (oh - ol) + ol
+    y = torch.where(x > hi, oh.expand_as(y), y)
+    return torch.where(x <= lo, ol.expand_as(y), y)
+
+
+class Oracle:
+    """Holds torch tensors for one generated model and evaluates it.
+
+    model: dict with
+      cfg: layers/hidden/heads/ffn/eps, layernorm ("mvn"|"decomposed"|"decomposed-mul"), gelu ("gelu"|"erf")
+      tensors: HF-named float32 numpy arrays as the graph consumes them (word embeddings already
+               f16-rounded when stored as f16)
+      weight_mode: "fp32" | "fq" | "compressed"
+      wq: per encoder Linear: {"q": int8 [out,in], "scale": f32 [out]} (for fq/compressed)
+      act: per activation quantizer name: (il, ih, ol, oh) floats (levels 256)
+    """
+
+    def __init__(self, model):
+        self.cfg = model["cfg"]
+        t = {k: torch.from_numpy(v) for k, v in model["tensors"].items()}
+        self.t = t
+        self.weight_mode = model["weight_mode"]
+        self.act = {k: tuple(torch.tensor([[[v]]], dtype=torch.float32) for v in q)
+                    for k, q in model.get("act", {}).items()}
+        self.lin_w = {}
+        for name, wq in model.get("wq", {}).items():
+            q = torch.from_numpy(wq["q"])
+            s = torch.from_numpy(wq["scale"]).reshape(-1, 1)
+            if self.weight_mode == "compressed":
+                self.lin_w[name] = q.to(torch.float32) * s
+            elif self.weight_mode == "fq":
+                lim = s * 127.0
+                self.lin_w[name] = fake_quantize(t[name + ".weight"], -lim, lim, -lim, lim, 255)
+        H, nh = self.cfg["hidden"], self.cfg["heads"]
+        self.head_dim = H // nh
+        self.attn_scale = torch.tensor(1.0 / math.sqrt(self.head_dim), dtype=torch.float32)
+        self.eps = torch.tensor(self.cfg["eps"], dtype=torch.float32)
+
+    # -- pieces in graph order ----------------------------------------------------------------------
+    def _layernorm(self, x, prefix):
+        mean = x.mean(dim=-1, keepdim=True)
+        d = x - mean
+        sq = d * d if self.cfg["layernorm"] != "decomposed" else torch.pow(d, 2.0)
+        var = sq.mean(dim=-1, keepdim=True)
+        y = d / torch.sqrt(var + self.eps)
+        return y * self.t[prefix + ".weight"] + self.t[prefix + ".bias"]
+
+    def _gelu(self, x):
+        if self.cfg["gelu"] == "gelu":
+            return torch.nn.functional.gelu(x)
+        half = x * 0.5
+        e = torch.erf(x / torch.tensor(math.sqrt(2.0), dtype=torch.float32))
+        return half * (e + 1.0)
+
+    def _quant(self, x, qname, use_quant, stats):
+        if stats is not None:
+            v = x[self._valid]
+            mn, mx = float(v.min()), float(v.max())
+            if qname in stats:
+                mn, mx = min(mn, stats[qname][0]), max(mx, stats[qname][1])
+            stats[qname] = [mn, mx]
+        if not use_quant or qname not in self.act:
+            return x
+        il, ih, ol, oh = self.act[qname]
+        return fake_quantize(x, il, ih, ol, oh, 256)
+
+    def _linear(self, x, prefix, use_quant):
+        if use_quant and prefix in self.lin_w:
+            w = self.lin_w[prefix]
+        else:
+            w = self.t[prefix + ".weight"]
+        return torch.matmul(x, w.t()) + self.t[prefix + ".bias"]
+
+    def forward(self, ids, mask, tt, use_quant=True, stats=None):
+        """ids/mask/tt: int64 tensors [B,S]. stats: optional dict name -> [min, max] of each quantizer's
+        input over real (mask != 0) tokens, accumulated across calls."""
+        self._valid = mask != 0
+        t, cfg = self.t, self.cfg
+        B, S = ids.shape
+        H, nh, hd = cfg["hidden"], cfg["heads"], self.head_dim
+        x = t["bert.embeddings.word_embeddings.weight"][ids]
+        x = x + t["bert.embeddings.token_type_embeddings.weight"][tt]
+        x = x + t["bert.embeddings.position_embeddings.weight"][:S].unsqueeze(0)
+        x = self._layernorm(x, "bert.embeddings.LayerNorm")
+        add_mask = torch.where(mask == 0, torch.tensor(F32_LOWEST), torch.tensor(0.0))
+        add_mask = add_mask.reshape(B, 1, 1, S)
+        if cfg.get("mask_broadcast", "broadcast") == "broadcast":
+            add_mask = add_mask.expand(B, 1, S, S)
+        for i in range(cfg["layers"]):
+            p = f"bert.encoder.layer.{i}."
+            xq = self._quant(x, p + "attention.self.input_quantizer", use_quant, stats)
+
+            def heads(name):
+                y = self._linear(xq, p + "attention.self." + name, use_quant)
+                return y.reshape(B, S, nh, hd).permute(0, 2, 1, 3)
+
+            q, k, v = heads("query"), heads("key"), heads("value")
+            scores = torch.matmul(q, k.transpose(-1, -2)) * self.attn_scale + add_mask
+            probs = torch.softmax(scores, dim=-1)
+            ctx = torch.matmul(probs, v).permute(0, 2, 1, 3).reshape(B, S, H)
+            ctx = self._quant(ctx, p + "attention.output.input_quantizer", use_quant, stats)
+            a = self._linear(ctx, p + "attention.output.dense", use_quant) + x
+            x = self._layernorm(a, p + "attention.output.LayerNorm")
+            xq = self._quant(x, p + "intermediate.input_quantizer", use_quant, stats)
+            h = self._gelu(self._linear(xq, p + "intermediate.dense", use_quant))
+            h = self._quant(h, p + "output.input_quantizer", use_quant, stats)
+            o = self._linear(h, p + "output.dense", use_quant) + x
+            x = self._layernorm(o, p + "output.LayerNorm")
+        pooled = torch.tanh(self._linear(x[:, 0], "bert.pooler.dense", False))
+        return self._linear(pooled, "classifier", False)
