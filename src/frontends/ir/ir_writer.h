@@ -8,6 +8,7 @@
 
 namespace sparrow::ir {
 
-void write_ir(const graph::Graph& graph, const std::filesystem::path& xml, const std::filesystem::path& bin = {});
+void write_ir(const graph::Graph& graph, const std::filesystem::path& xml,
+              const std::filesystem::path& bin = {});
 
 }  // namespace sparrow::ir
