@@ -55,7 +55,8 @@ def build_model(cfg):
         stats = {}
         with torch.no_grad():
             for _ in range(CALIB_BATCHES):
-                lengths = [int(rng.integers(1, S + 1)) for _ in range(CALIB_BATCH)]
+                # log-uniform lengths: short rows (S=1: context = V exactly) widen some ranges
+                lengths = [max(1, int(S ** rng.random())) for _ in range(CALIB_BATCH)]
                 ids, mask, tt = golden.make_batch(rng, lengths, S, cfg["vocab"], cfg["type_vocab"])
                 oracle.forward(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(tt),
                                use_quant=False, stats=stats)
@@ -171,6 +172,6 @@ def self_check(cfg, name, res, staged_dir):
         spread = float(np.abs(f).max())
         agree = float((q.argmax(1) == f.argmax(1)).mean())
         msgs.append(f"int8-vs-noquant max {gap:.3g} of |logit| {spread:.3g}, argmax {agree:.0%}")
-        if not np.isfinite(q).all() or gap > 0.25 * max(spread, 1e-3):
+        if not np.isfinite(q).all() or gap > 0.1 * max(spread, 1e-3):
             return False, "; ".join(msgs)
     return True, "; ".join(msgs)
