@@ -181,25 +181,34 @@ def self_check(cfg, name, res, staged_dir):
     return True, "; ".join(msgs)
 
 
-def interpret_check(cfg, cases, staged_dir, clean_tol=1e-4, flip_tol=5e-2, max_flip_share=0.1):
+def interpret_check(cfg, cases, staged_dir, clean_tol=1e-4, flip_tol=5e-2):
     """Runs the written IR through the numpy interpreter on every golden case and compares logits.
 
-    fp32: every row within clean_tol. int8: rows beyond clean_tol are activation-rounding flips (a value
-    within float noise of a FakeQuantize boundary); they must stay within flip_tol and be rare.
+    fp32: every row within clean_tol. int8: a row beyond clean_tol has an activation-rounding flip (a value
+    within float noise of a FakeQuantize rounding boundary picks the adjacent level); such rows must stay
+    within flip_tol and keep the argmax where the oracle's margin exceeds flip_tol. Flips are common in long
+    rows of wide models (many values per quantizer), so their share is reported, not bounded.
     """
     import os
     from .ir_interp import Interpreter
     it = Interpreter(os.path.join(staged_dir, "openvino_model.xml"), os.path.join(staged_dir, "openvino_model.bin"))
-    worst, rows, flips = 0.0, 0, 0
+    worst, rows, flips, bad = 0.0, 0, 0, []
     for c in cases:
         out = it.run({k: np.asarray(v, np.int64) for k, v in c["inputs"].items()})
-        got = out["logits/sink_port_0"]
+        got = out["logits/sink_port_0"].astype(np.float64)
         want = np.asarray(c["logits"], np.float64)
         d = np.abs(got - want).max(axis=1)
         worst = max(worst, float(d.max()))
         rows += len(d)
         flips += int((d > clean_tol).sum())
+        if want.shape[1] > 1:
+            top = np.sort(want, axis=1)
+            margin = top[:, -1] - top[:, -2]
+            bad += [f"{c['name']} row {r}" for r in range(len(d))
+                    if margin[r] > flip_tol and got[r].argmax() != want[r].argmax()]
     msg = f"IR interpreter vs oracle: max {worst:.2g} over {rows} rows, {flips} beyond {clean_tol:g}"
+    if bad:
+        msg += ", argmax differs: " + ", ".join(bad)
     if cfg["precision"] == "fp32":
         return flips == 0, msg
-    return worst <= flip_tol and flips <= max_flip_share * rows, msg
+    return worst <= flip_tol and not bad, msg
