@@ -16,9 +16,11 @@ namespace {
 
 using namespace ops;
 
-// ---- typed helpers -----------------------------------------------------------------------------------------
+// ---- typed helpers
+// -----------------------------------------------------------------------------------------
 
-// Integer arithmetic wraps modulo 2^bits (as OpenVINO's CPU code does) instead of being undefined on overflow.
+// Integer arithmetic wraps modulo 2^bits (as OpenVINO's CPU code does) instead of being undefined on
+// overflow.
 template <typename T>
 using Unsigned = std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned, std::make_unsigned_t<T>>;
 
@@ -93,25 +95,35 @@ Tensor binary_map(const Tensor& a, const Tensor& b, const Shape& out_shape, Elem
   const T* pa = a.data<T>();
   const T* pb = b.data<T>();
   U* po = out.data<U>();
-  for_each_broadcast<2>(out_shape, {broadcast_strides(a.shape(), out_shape), broadcast_strides(b.shape(), out_shape)},
-                        [&](size_t o, const std::array<size_t, 2>& off) { po[o] = f(pa[off[0]], pb[off[1]]); });
+  for_each_broadcast<2>(
+      out_shape, {broadcast_strides(a.shape(), out_shape), broadcast_strides(b.shape(), out_shape)},
+      [&](size_t o, const std::array<size_t, 2>& off) { po[o] = f(pa[off[0]], pb[off[1]]); });
   return out;
 }
 
-// ---- binary arithmetic -------------------------------------------------------------------------------------
+// ---- binary arithmetic
+// -------------------------------------------------------------------------------------
 
 enum class Arith { kAdd, kSub, kMul, kDiv, kPow, kMax, kMin, kSquaredDiff };
 
 template <typename T>
-Tensor arith_typed(Arith op, const Tensor& a, const Tensor& b, const Shape& shape, ElementType type, bool pydiv) {
+Tensor arith_typed(Arith op, const Tensor& a, const Tensor& b, const Shape& shape, ElementType type,
+                   bool pydiv) {
   switch (op) {
-    case Arith::kAdd: return binary_map<T, T>(a, b, shape, type, [](T x, T y) { return add_wrap(x, y); });
-    case Arith::kSub: return binary_map<T, T>(a, b, shape, type, [](T x, T y) { return sub_wrap(x, y); });
-    case Arith::kMul: return binary_map<T, T>(a, b, shape, type, [](T x, T y) { return mul_wrap(x, y); });
-    case Arith::kDiv: return binary_map<T, T>(a, b, shape, type, [=](T x, T y) { return divide(x, y, pydiv); });
-    case Arith::kPow: return binary_map<T, T>(a, b, shape, type, [](T x, T y) { return power(x, y); });
-    case Arith::kMax: return binary_map<T, T>(a, b, shape, type, [](T x, T y) { return std::max(x, y); });
-    case Arith::kMin: return binary_map<T, T>(a, b, shape, type, [](T x, T y) { return std::min(x, y); });
+    case Arith::kAdd:
+      return binary_map<T, T>(a, b, shape, type, [](T x, T y) { return add_wrap(x, y); });
+    case Arith::kSub:
+      return binary_map<T, T>(a, b, shape, type, [](T x, T y) { return sub_wrap(x, y); });
+    case Arith::kMul:
+      return binary_map<T, T>(a, b, shape, type, [](T x, T y) { return mul_wrap(x, y); });
+    case Arith::kDiv:
+      return binary_map<T, T>(a, b, shape, type, [=](T x, T y) { return divide(x, y, pydiv); });
+    case Arith::kPow:
+      return binary_map<T, T>(a, b, shape, type, [](T x, T y) { return power(x, y); });
+    case Arith::kMax:
+      return binary_map<T, T>(a, b, shape, type, [](T x, T y) { return std::max(x, y); });
+    case Arith::kMin:
+      return binary_map<T, T>(a, b, shape, type, [](T x, T y) { return std::min(x, y); });
     case Arith::kSquaredDiff:
       return binary_map<T, T>(a, b, shape, type, [](T x, T y) {
         T d = sub_wrap(x, y);
@@ -151,7 +163,8 @@ OpDef arithmetic(std::string type, Arith op) {
     ElementType type = in[0].element_type();
     bool pydiv = node.attrs.get_bool("m_pythondiv", true);
     if (is_half(type))
-      return {from_f32(arith_typed<float>(op, to_f32(in[0]), to_f32(in[1]), shape, ElementType::f32, pydiv), type)};
+      return {from_f32(arith_typed<float>(op, to_f32(in[0]), to_f32(in[1]), shape, ElementType::f32, pydiv),
+                       type)};
     return {dispatch_numeric(type, node.type, [&](auto tag) {
       return arith_typed<decltype(tag)>(op, in[0], in[1], shape, type, pydiv);
     })};
@@ -159,7 +172,8 @@ OpDef arithmetic(std::string type, Arith op) {
   return {std::move(type), {1}, 2, 2, infer, evaluate};
 }
 
-// ---- comparisons and logical ops ---------------------------------------------------------------------------
+// ---- comparisons and logical ops
+// ---------------------------------------------------------------------------
 
 enum class Compare { kEq, kNe, kLt, kLe, kGt, kGe };
 
@@ -167,12 +181,18 @@ template <typename T>
 Tensor compare_typed(Compare op, const Tensor& a, const Tensor& b, const Shape& shape) {
   constexpr ElementType kBool = ElementType::boolean;
   switch (op) {
-    case Compare::kEq: return binary_map<T, uint8_t>(a, b, shape, kBool, [](T x, T y) { return x == y; });
-    case Compare::kNe: return binary_map<T, uint8_t>(a, b, shape, kBool, [](T x, T y) { return x != y; });
-    case Compare::kLt: return binary_map<T, uint8_t>(a, b, shape, kBool, [](T x, T y) { return x < y; });
-    case Compare::kLe: return binary_map<T, uint8_t>(a, b, shape, kBool, [](T x, T y) { return x <= y; });
-    case Compare::kGt: return binary_map<T, uint8_t>(a, b, shape, kBool, [](T x, T y) { return x > y; });
-    case Compare::kGe: return binary_map<T, uint8_t>(a, b, shape, kBool, [](T x, T y) { return x >= y; });
+    case Compare::kEq:
+      return binary_map<T, uint8_t>(a, b, shape, kBool, [](T x, T y) { return x == y; });
+    case Compare::kNe:
+      return binary_map<T, uint8_t>(a, b, shape, kBool, [](T x, T y) { return x != y; });
+    case Compare::kLt:
+      return binary_map<T, uint8_t>(a, b, shape, kBool, [](T x, T y) { return x < y; });
+    case Compare::kLe:
+      return binary_map<T, uint8_t>(a, b, shape, kBool, [](T x, T y) { return x <= y; });
+    case Compare::kGt:
+      return binary_map<T, uint8_t>(a, b, shape, kBool, [](T x, T y) { return x > y; });
+    case Compare::kGe:
+      return binary_map<T, uint8_t>(a, b, shape, kBool, [](T x, T y) { return x >= y; });
   }
   fail("unknown comparison");
 }
@@ -188,8 +208,8 @@ OpDef comparison(std::string type, Compare op) {
     ElementType type = in[0].element_type();
     if (type == ElementType::boolean) return {compare_typed<uint8_t>(op, in[0], in[1], shape)};
     if (is_half(type)) return {compare_typed<float>(op, to_f32(in[0]), to_f32(in[1]), shape)};
-    return {dispatch_numeric(type, node.type,
-                             [&](auto tag) { return compare_typed<decltype(tag)>(op, in[0], in[1], shape); })};
+    return {dispatch_numeric(
+        type, node.type, [&](auto tag) { return compare_typed<decltype(tag)>(op, in[0], in[1], shape); })};
   };
   return {std::move(type), {1}, 2, 2, infer, evaluate};
 }
@@ -219,7 +239,8 @@ OpDef logical(std::string type, Logic op) {
 
 OpDef logical_not() {
   auto infer = [](const Node&, std::span<const ValueInfo> in) -> std::vector<OutputPort> {
-    SPARROW_CHECK(in[0].type == ElementType::boolean, "expected a boolean input, found ", to_string(in[0].type));
+    SPARROW_CHECK(in[0].type == ElementType::boolean, "expected a boolean input, found ",
+                  to_string(in[0].type));
     return {{ElementType::boolean, in[0].shape, {}}};
   };
   auto evaluate = [](const Node&, std::span<const Tensor> in) -> std::vector<Tensor> {
@@ -234,23 +255,35 @@ OpDef logical_not() {
   return {"LogicalNot", {1}, 1, 1, infer, evaluate};
 }
 
-// ---- unary math --------------------------------------------------------------------------------------------
+// ---- unary math
+// --------------------------------------------------------------------------------------------
 
 enum class Unary { kSqrt, kErf, kTanh, kExp, kLog, kAbs, kNeg, kSigmoid, kRelu, kFloor, kGeluErf, kGeluTanh };
 
 double unary_math(Unary op, double x) {
   switch (op) {
-    case Unary::kSqrt: return std::sqrt(x);
-    case Unary::kErf: return std::erf(x);
-    case Unary::kTanh: return std::tanh(x);
-    case Unary::kExp: return std::exp(x);
-    case Unary::kLog: return std::log(x);
-    case Unary::kAbs: return std::fabs(x);
-    case Unary::kNeg: return -x;
-    case Unary::kSigmoid: return 1.0 / (1.0 + std::exp(-x));
-    case Unary::kRelu: return x > 0 ? x : 0.0;
-    case Unary::kFloor: return std::floor(x);
-    case Unary::kGeluErf: return 0.5 * x * (1.0 + std::erf(x / std::numbers::sqrt2));
+    case Unary::kSqrt:
+      return std::sqrt(x);
+    case Unary::kErf:
+      return std::erf(x);
+    case Unary::kTanh:
+      return std::tanh(x);
+    case Unary::kExp:
+      return std::exp(x);
+    case Unary::kLog:
+      return std::log(x);
+    case Unary::kAbs:
+      return std::fabs(x);
+    case Unary::kNeg:
+      return -x;
+    case Unary::kSigmoid:
+      return 1.0 / (1.0 + std::exp(-x));
+    case Unary::kRelu:
+      return x > 0 ? x : 0.0;
+    case Unary::kFloor:
+      return std::floor(x);
+    case Unary::kGeluErf:
+      return 0.5 * x * (1.0 + std::erf(x / std::numbers::sqrt2));
     case Unary::kGeluTanh: {
       const double k = std::sqrt(2.0 / std::numbers::pi);
       return 0.5 * x * (1.0 + std::tanh(k * (x + 0.044715 * x * x * x)));
@@ -265,9 +298,12 @@ T unary_integer(Unary op, T x) {
     case Unary::kAbs:
       if constexpr (std::is_signed_v<T>) return x < 0 ? sub_wrap<T>(0, x) : x;
       return x;
-    case Unary::kNeg: return sub_wrap<T>(0, x);
-    case Unary::kRelu: return x > 0 ? x : T{0};
-    case Unary::kFloor: return x;
+    case Unary::kNeg:
+      return sub_wrap<T>(0, x);
+    case Unary::kRelu:
+      return x > 0 ? x : T{0};
+    case Unary::kFloor:
+      return x;
     default: {
       // Integer inputs to transcendental functions: the real result rounded to the nearest integer.
       double r = std::round(unary_math(op, static_cast<double>(x)));
@@ -281,7 +317,8 @@ T unary_integer(Unary op, T x) {
 
 Tensor unary_eval(Unary op, const Tensor& in, bool float_only, std::string_view what) {
   ElementType type = in.element_type();
-  SPARROW_CHECK(!float_only || is_float(type), what, ": expected a floating-point input, found ", to_string(type));
+  SPARROW_CHECK(!float_only || is_float(type), what, ": expected a floating-point input, found ",
+                to_string(type));
   if (is_half(type)) return from_f32(unary_eval(op, to_f32(in), float_only, what), type);
   return dispatch_numeric(type, what, [&](auto tag) {
     using T = decltype(tag);
@@ -333,7 +370,8 @@ OpDef gelu() {
   return {"Gelu", {2, 7}, 1, 1, infer, evaluate};
 }
 
-// ---- Clamp -------------------------------------------------------------------------------------------------
+// ---- Clamp
+// -------------------------------------------------------------------------------------------------
 
 OpDef clamp() {
   auto bounds = [](const Node& node) {
@@ -378,19 +416,22 @@ OpDef clamp() {
   return {"Clamp", {1}, 1, 1, infer, evaluate};
 }
 
-// ---- Convert -----------------------------------------------------------------------------------------------
+// ---- Convert
+// -----------------------------------------------------------------------------------------------
 
 ElementType destination_type(const Node& node) {
   std::string name = node.attrs.get_string("destination_type");
   std::optional<ElementType> t = parse_element_type(name);
-  SPARROW_CHECK(t && *t != ElementType::undefined, "attribute 'destination_type': unknown element type '", name,
-                "'");
+  SPARROW_CHECK(t && *t != ElementType::undefined, "attribute 'destination_type': unknown element type '",
+                name, "'");
   return *t;
 }
 
-// Conversion rules (the spec leaves out-of-range values open; these are sparrow's, matching C++ where defined):
+// Conversion rules (the spec leaves out-of-range values open; these are sparrow's, matching C++ where
+// defined):
 // - integer -> integer: wraps modulo 2^bits, as the spec requires for signed -> unsigned.
-// - float -> integer: truncates toward zero (the spec's 3.141592 -> 3) and saturates to the destination range;
+// - float -> integer: truncates toward zero (the spec's 3.141592 -> 3) and saturates to the destination
+// range;
 //   NaN gives 0.
 // - anything -> boolean or u1: value != 0.
 // - to f16/bf16: through f32, rounding to nearest even.
@@ -429,7 +470,8 @@ OpDef convert_op() {
   return {"Convert", {1}, 1, 1, infer, evaluate};
 }
 
-// ---- Select ------------------------------------------------------------------------------------------------
+// ---- Select
+// ------------------------------------------------------------------------------------------------
 
 OpDef select() {
   auto infer = [](const Node& node, std::span<const ValueInfo> in) -> std::vector<OutputPort> {
@@ -442,8 +484,9 @@ OpDef select() {
   auto evaluate = [](const Node& node, std::span<const Tensor> in) -> std::vector<Tensor> {
     SPARROW_CHECK(in[0].element_type() == ElementType::boolean, "input 0 (cond): expected boolean, found ",
                   to_string(in[0].element_type()));
-    SPARROW_CHECK(in[1].element_type() == in[2].element_type(), "then and else inputs differ in type: ",
-                  to_string(in[1].element_type()), " vs ", to_string(in[2].element_type()));
+    SPARROW_CHECK(in[1].element_type() == in[2].element_type(),
+                  "then and else inputs differ in type: ", to_string(in[1].element_type()), " vs ",
+                  to_string(in[2].element_type()));
     Shape shape = elementwise_shape(node, in);
     Tensor out = make_tensor(in[1].element_type(), shape);
     const uint8_t* c = in[0].data<uint8_t>();

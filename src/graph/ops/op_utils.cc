@@ -20,8 +20,12 @@ float bits_float(uint32_t u) {
   return f;
 }
 
-const uint8_t* bytes(const Tensor& t) { return static_cast<const uint8_t*>(t.data()); }
-uint8_t* bytes(Tensor& t) { return static_cast<uint8_t*>(t.data()); }
+const uint8_t* bytes(const Tensor& t) {
+  return static_cast<const uint8_t*>(t.data());
+}
+uint8_t* bytes(Tensor& t) {
+  return static_cast<uint8_t*>(t.data());
+}
 
 template <typename T>
 T load(const Tensor& t, size_t i) {
@@ -80,7 +84,8 @@ constexpr size_t kMaxElements = size_t{1} << 34;
 
 }  // namespace
 
-// ---- half precision ----------------------------------------------------------------------------------------
+// ---- half precision
+// ----------------------------------------------------------------------------------------
 
 float f16_to_f32(uint16_t h) {
   uint32_t sign = static_cast<uint32_t>(h & 0x8000) << 16;
@@ -115,7 +120,9 @@ uint16_t f32_to_f16(float value) {
   return static_cast<uint16_t>(sign | h);
 }
 
-float bf16_to_f32(uint16_t bits) { return bits_float(static_cast<uint32_t>(bits) << 16); }
+float bf16_to_f32(uint16_t bits) {
+  return bits_float(static_cast<uint32_t>(bits) << 16);
+}
 
 uint16_t f32_to_bf16(float value) {
   uint32_t x = float_bits(value);
@@ -124,87 +131,166 @@ uint16_t f32_to_bf16(float value) {
   return static_cast<uint16_t>((x + rounding) >> 16);
 }
 
-bool is_half(ElementType type) { return type == ElementType::f16 || type == ElementType::bf16; }
+bool is_half(ElementType type) {
+  return type == ElementType::f16 || type == ElementType::bf16;
+}
 
-// ---- element access ----------------------------------------------------------------------------------------
+// ---- element access
+// ----------------------------------------------------------------------------------------
 
 int64_t read_int(const Tensor& t, size_t i) {
   switch (t.element_type()) {
-    case ElementType::boolean: return load<uint8_t>(t, i) != 0;
+    case ElementType::boolean:
+      return load<uint8_t>(t, i) != 0;
     case ElementType::u1:
-    case ElementType::u4: return load_packed(t, i);
+    case ElementType::u4:
+      return load_packed(t, i);
     case ElementType::i4: {
       int v = load_packed(t, i);
       return v >= 8 ? v - 16 : v;
     }
-    case ElementType::i8: return load<int8_t>(t, i);
-    case ElementType::i16: return load<int16_t>(t, i);
-    case ElementType::i32: return load<int32_t>(t, i);
-    case ElementType::i64: return load<int64_t>(t, i);
-    case ElementType::u8: return load<uint8_t>(t, i);
-    case ElementType::u16: return load<uint16_t>(t, i);
-    case ElementType::u32: return load<uint32_t>(t, i);
-    case ElementType::u64: return static_cast<int64_t>(load<uint64_t>(t, i));
+    case ElementType::i8:
+      return load<int8_t>(t, i);
+    case ElementType::i16:
+      return load<int16_t>(t, i);
+    case ElementType::i32:
+      return load<int32_t>(t, i);
+    case ElementType::i64:
+      return load<int64_t>(t, i);
+    case ElementType::u8:
+      return load<uint8_t>(t, i);
+    case ElementType::u16:
+      return load<uint16_t>(t, i);
+    case ElementType::u32:
+      return load<uint32_t>(t, i);
+    case ElementType::u64:
+      return static_cast<int64_t>(load<uint64_t>(t, i));
     case ElementType::f16:
     case ElementType::bf16:
     case ElementType::f32:
-    case ElementType::f64: return saturate_to<int64_t>(read_double(t, i));
-    default: fail("cannot read elements of type ", to_string(t.element_type()));
+    case ElementType::f64:
+      return saturate_to<int64_t>(read_double(t, i));
+    default:
+      fail("cannot read elements of type ", to_string(t.element_type()));
   }
 }
 
 double read_double(const Tensor& t, size_t i) {
   switch (t.element_type()) {
-    case ElementType::f16: return f16_to_f32(load<uint16_t>(t, i));
-    case ElementType::bf16: return bf16_to_f32(load<uint16_t>(t, i));
-    case ElementType::f32: return load<float>(t, i);
-    case ElementType::f64: return load<double>(t, i);
-    case ElementType::u64: return static_cast<double>(load<uint64_t>(t, i));
-    default: return static_cast<double>(read_int(t, i));
+    case ElementType::f16:
+      return f16_to_f32(load<uint16_t>(t, i));
+    case ElementType::bf16:
+      return bf16_to_f32(load<uint16_t>(t, i));
+    case ElementType::f32:
+      return load<float>(t, i);
+    case ElementType::f64:
+      return load<double>(t, i);
+    case ElementType::u64:
+      return static_cast<double>(load<uint64_t>(t, i));
+    default:
+      return static_cast<double>(read_int(t, i));
   }
 }
 
 void write_int(Tensor& t, size_t i, int64_t v) {
   switch (t.element_type()) {
-    case ElementType::boolean: store<uint8_t>(t, i, v != 0); return;
-    case ElementType::u1: store_packed(t, i, v != 0); return;
+    case ElementType::boolean:
+      store<uint8_t>(t, i, v != 0);
+      return;
+    case ElementType::u1:
+      store_packed(t, i, v != 0);
+      return;
     case ElementType::u4:
-    case ElementType::i4: store_packed(t, i, static_cast<uint8_t>(v & 0x0F)); return;
-    case ElementType::i8: store<int8_t>(t, i, static_cast<int8_t>(v)); return;
-    case ElementType::i16: store<int16_t>(t, i, static_cast<int16_t>(v)); return;
-    case ElementType::i32: store<int32_t>(t, i, static_cast<int32_t>(v)); return;
-    case ElementType::i64: store<int64_t>(t, i, v); return;
-    case ElementType::u8: store<uint8_t>(t, i, static_cast<uint8_t>(v)); return;
-    case ElementType::u16: store<uint16_t>(t, i, static_cast<uint16_t>(v)); return;
-    case ElementType::u32: store<uint32_t>(t, i, static_cast<uint32_t>(v)); return;
-    case ElementType::u64: store<uint64_t>(t, i, static_cast<uint64_t>(v)); return;
+    case ElementType::i4:
+      store_packed(t, i, static_cast<uint8_t>(v & 0x0F));
+      return;
+    case ElementType::i8:
+      store<int8_t>(t, i, static_cast<int8_t>(v));
+      return;
+    case ElementType::i16:
+      store<int16_t>(t, i, static_cast<int16_t>(v));
+      return;
+    case ElementType::i32:
+      store<int32_t>(t, i, static_cast<int32_t>(v));
+      return;
+    case ElementType::i64:
+      store<int64_t>(t, i, v);
+      return;
+    case ElementType::u8:
+      store<uint8_t>(t, i, static_cast<uint8_t>(v));
+      return;
+    case ElementType::u16:
+      store<uint16_t>(t, i, static_cast<uint16_t>(v));
+      return;
+    case ElementType::u32:
+      store<uint32_t>(t, i, static_cast<uint32_t>(v));
+      return;
+    case ElementType::u64:
+      store<uint64_t>(t, i, static_cast<uint64_t>(v));
+      return;
     case ElementType::f16:
     case ElementType::bf16:
     case ElementType::f32:
-    case ElementType::f64: write_double(t, i, static_cast<double>(v)); return;
-    default: fail("cannot write elements of type ", to_string(t.element_type()));
+    case ElementType::f64:
+      write_double(t, i, static_cast<double>(v));
+      return;
+    default:
+      fail("cannot write elements of type ", to_string(t.element_type()));
   }
 }
 
 void write_double(Tensor& t, size_t i, double v) {
   switch (t.element_type()) {
-    case ElementType::f16: store<uint16_t>(t, i, f32_to_f16(static_cast<float>(v))); return;
-    case ElementType::bf16: store<uint16_t>(t, i, f32_to_bf16(static_cast<float>(v))); return;
-    case ElementType::f32: store<float>(t, i, static_cast<float>(v)); return;
-    case ElementType::f64: store<double>(t, i, v); return;
-    case ElementType::boolean: store<uint8_t>(t, i, v != 0.0); return;
-    case ElementType::u1: store_packed(t, i, v != 0.0); return;
-    case ElementType::u4: store_packed(t, i, static_cast<uint8_t>(saturate(v, 0, 15))); return;
-    case ElementType::i4: store_packed(t, i, static_cast<uint8_t>(saturate(v, -8, 7) & 0x0F)); return;
-    case ElementType::i8: store<int8_t>(t, i, saturate_to<int8_t>(v)); return;
-    case ElementType::i16: store<int16_t>(t, i, saturate_to<int16_t>(v)); return;
-    case ElementType::i32: store<int32_t>(t, i, saturate_to<int32_t>(v)); return;
-    case ElementType::i64: store<int64_t>(t, i, saturate_to<int64_t>(v)); return;
-    case ElementType::u8: store<uint8_t>(t, i, saturate_to<uint8_t>(v)); return;
-    case ElementType::u16: store<uint16_t>(t, i, saturate_to<uint16_t>(v)); return;
-    case ElementType::u32: store<uint32_t>(t, i, saturate_to<uint32_t>(v)); return;
-    case ElementType::u64: store<uint64_t>(t, i, saturate_to<uint64_t>(v)); return;
-    default: fail("cannot write elements of type ", to_string(t.element_type()));
+    case ElementType::f16:
+      store<uint16_t>(t, i, f32_to_f16(static_cast<float>(v)));
+      return;
+    case ElementType::bf16:
+      store<uint16_t>(t, i, f32_to_bf16(static_cast<float>(v)));
+      return;
+    case ElementType::f32:
+      store<float>(t, i, static_cast<float>(v));
+      return;
+    case ElementType::f64:
+      store<double>(t, i, v);
+      return;
+    case ElementType::boolean:
+      store<uint8_t>(t, i, v != 0.0);
+      return;
+    case ElementType::u1:
+      store_packed(t, i, v != 0.0);
+      return;
+    case ElementType::u4:
+      store_packed(t, i, static_cast<uint8_t>(saturate(v, 0, 15)));
+      return;
+    case ElementType::i4:
+      store_packed(t, i, static_cast<uint8_t>(saturate(v, -8, 7) & 0x0F));
+      return;
+    case ElementType::i8:
+      store<int8_t>(t, i, saturate_to<int8_t>(v));
+      return;
+    case ElementType::i16:
+      store<int16_t>(t, i, saturate_to<int16_t>(v));
+      return;
+    case ElementType::i32:
+      store<int32_t>(t, i, saturate_to<int32_t>(v));
+      return;
+    case ElementType::i64:
+      store<int64_t>(t, i, saturate_to<int64_t>(v));
+      return;
+    case ElementType::u8:
+      store<uint8_t>(t, i, saturate_to<uint8_t>(v));
+      return;
+    case ElementType::u16:
+      store<uint16_t>(t, i, saturate_to<uint16_t>(v));
+      return;
+    case ElementType::u32:
+      store<uint32_t>(t, i, saturate_to<uint32_t>(v));
+      return;
+    case ElementType::u64:
+      store<uint64_t>(t, i, saturate_to<uint64_t>(v));
+      return;
+    default:
+      fail("cannot write elements of type ", to_string(t.element_type()));
   }
 }
 
@@ -234,7 +320,8 @@ Tensor from_f32(const Tensor& t, ElementType type) {
   return out;
 }
 
-// ---- integer inputs ----------------------------------------------------------------------------------------
+// ---- integer inputs
+// ----------------------------------------------------------------------------------------
 
 void check_integral(ElementType type, std::string_view what) {
   SPARROW_CHECK(is_integral(type) && type != ElementType::boolean, what, ": expected an integer type, found ",
@@ -246,8 +333,8 @@ void check_float(ElementType type, std::string_view what) {
 }
 
 void check_rank_at_most_1(const PartialShape& shape, std::string_view what) {
-  SPARROW_CHECK(shape.rank_is_dynamic() || shape.rank() <= 1, what, ": expected a scalar or 1-D tensor, found shape ",
-                shape.to_string());
+  SPARROW_CHECK(shape.rank_is_dynamic() || shape.rank() <= 1, what,
+                ": expected a scalar or 1-D tensor, found shape ", shape.to_string());
 }
 
 std::vector<int64_t> read_ints(const Tensor& t, std::string_view what) {
@@ -267,11 +354,12 @@ int64_t read_scalar_int(const Tensor& t, std::string_view what) {
   return read_ints(t, what)[0];
 }
 
-// ---- axes --------------------------------------------------------------------------------------------------
+// ---- axes
+// --------------------------------------------------------------------------------------------------
 
 int64_t normalize_axis(int64_t axis, int64_t rank, std::string_view what) {
-  SPARROW_CHECK(axis >= -rank && axis < rank, what, ": axis ", axis, " is out of range [", -rank, ", ", rank - 1,
-                "] for rank ", rank);
+  SPARROW_CHECK(axis >= -rank && axis < rank, what, ": axis ", axis, " is out of range [", -rank, ", ",
+                rank - 1, "] for rank ", rank);
   return axis < 0 ? axis + rank : axis;
 }
 
@@ -288,7 +376,8 @@ std::vector<int64_t> normalize_axes(std::span<const int64_t> axes, int64_t rank,
   return out;
 }
 
-// ---- shapes ------------------------------------------------------------------------------------------------
+// ---- shapes
+// ------------------------------------------------------------------------------------------------
 
 std::vector<size_t> row_major_strides(const Shape& shape) {
   std::vector<size_t> s(shape.size(), 1);
@@ -320,7 +409,8 @@ Tensor make_tensor(ElementType type, const Shape& shape) {
   }
 }
 
-// ---- broadcasting ------------------------------------------------------------------------------------------
+// ---- broadcasting
+// ------------------------------------------------------------------------------------------
 
 AutoBroadcast auto_broadcast(const Node& node) {
   std::string mode = node.attrs.get_string("auto_broadcast", "numpy");
@@ -367,8 +457,8 @@ PartialShape elementwise_shape(const Node& node, std::span<const ValueInfo> inpu
       out = broadcast_shapes(out, s);
       continue;
     }
-    SPARROW_CHECK(out.compatible(s), "auto_broadcast is none but input shapes differ: ", out.to_string(), " vs ",
-                  s.to_string());
+    SPARROW_CHECK(out.compatible(s), "auto_broadcast is none but input shapes differ: ", out.to_string(),
+                  " vs ", s.to_string());
     if (out.rank_is_dynamic()) {
       out = s;
     } else if (!s.rank_is_dynamic()) {
@@ -386,8 +476,9 @@ Shape elementwise_shape(const Node& node, std::span<const Tensor> inputs) {
     if (mode == AutoBroadcast::kNumpy)
       out = broadcast_shapes(out, inputs[i].shape());
     else
-      SPARROW_CHECK(out == inputs[i].shape(), "auto_broadcast is none but input shapes differ: ", to_string(out),
-                    " vs ", to_string(inputs[i].shape()));
+      SPARROW_CHECK(out == inputs[i].shape(),
+                    "auto_broadcast is none but input shapes differ: ", to_string(out), " vs ",
+                    to_string(inputs[i].shape()));
   }
   checked_size(out);
   return out;

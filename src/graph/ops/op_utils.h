@@ -20,17 +20,20 @@
 
 namespace sparrow::graph::ops {
 
-// ---- half precision ----------------------------------------------------------------------------------------
+// ---- half precision
+// ----------------------------------------------------------------------------------------
 float f16_to_f32(uint16_t bits);
-// Round to nearest, ties to even; overflow gives infinity, tiny values become subnormals or zero, NaN stays NaN.
+// Round to nearest, ties to even; overflow gives infinity, tiny values become subnormals or zero, NaN stays
+// NaN.
 uint16_t f32_to_f16(float value);
 float bf16_to_f32(uint16_t bits);
 // Round to nearest, ties to even; NaN stays a (quiet) NaN.
 uint16_t f32_to_bf16(float value);
 
-// ---- element access ----------------------------------------------------------------------------------------
-// Reads element i of any integral type (boolean, packed types included) as int64; u64 values above INT64_MAX
-// come back as their two's-complement bit pattern. Floats are truncated toward zero (saturating).
+// ---- element access
+// ---------------------------------------------------------------------------------------- Reads element i of
+// any integral type (boolean, packed types included) as int64; u64 values above INT64_MAX come back as their
+// two's-complement bit pattern. Floats are truncated toward zero (saturating).
 int64_t read_int(const Tensor& t, size_t i);
 // Reads element i of any numeric type as a double (u64 read as unsigned).
 double read_double(const Tensor& t, size_t i);
@@ -47,8 +50,9 @@ void copy_elements(const Tensor& src, size_t src_i, Tensor& dst, size_t dst_i, s
 Tensor to_f32(const Tensor& t);
 Tensor from_f32(const Tensor& t, ElementType type);
 
-// ---- integer inputs ----------------------------------------------------------------------------------------
-// All elements of an integral tensor (axes, shapes, indices); throws naming `what` for a non-integral type.
+// ---- integer inputs
+// ---------------------------------------------------------------------------------------- All elements of an
+// integral tensor (axes, shapes, indices); throws naming `what` for a non-integral type.
 std::vector<int64_t> read_ints(const Tensor& t, std::string_view what);
 // The constant value of an input as integers, or nullopt when the input is not constant.
 std::optional<std::vector<int64_t>> constant_ints(const ValueInfo& v, std::string_view what);
@@ -59,14 +63,16 @@ void check_float(ElementType type, std::string_view what);
 // Checks that a shape input (target shape, axes, ...) has rank 0 or 1 when its rank is known.
 void check_rank_at_most_1(const PartialShape& shape, std::string_view what);
 
-// ---- axes --------------------------------------------------------------------------------------------------
-// Maps axis in [-rank, rank-1] to [0, rank-1]; throws naming `what` otherwise.
+// ---- axes
+// -------------------------------------------------------------------------------------------------- Maps
+// axis in [-rank, rank-1] to [0, rank-1]; throws naming `what` otherwise.
 int64_t normalize_axis(int64_t axis, int64_t rank, std::string_view what);
 // Normalises every axis; with unique = true, a repeated axis is an error.
 std::vector<int64_t> normalize_axes(std::span<const int64_t> axes, int64_t rank, std::string_view what,
                                     bool unique = true);
 
-// ---- shapes ------------------------------------------------------------------------------------------------
+// ---- shapes
+// ------------------------------------------------------------------------------------------------
 std::vector<size_t> row_major_strides(const Shape& shape);
 // Element count with a guard against absurd sizes (throws above 2^40 elements).
 size_t checked_size(const Shape& shape);
@@ -75,7 +81,8 @@ void check_shape(const Shape& shape, std::string_view what);
 // A zero-filled output tensor; an absurd size or a failed allocation is a sparrow::Error.
 Tensor make_tensor(ElementType type, const Shape& shape);
 
-// ---- broadcasting ------------------------------------------------------------------------------------------
+// ---- broadcasting
+// ------------------------------------------------------------------------------------------
 enum class AutoBroadcast { kNone, kNumpy };
 // The "auto_broadcast" attribute: "numpy" (default) or "none" ("explicit" is a synonym of none).
 AutoBroadcast auto_broadcast(const Node& node);
@@ -125,22 +132,34 @@ void for_each_broadcast(const Shape& out, const std::array<std::vector<size_t>, 
   }
 }
 
-// ---- type dispatch -----------------------------------------------------------------------------------------
-// Calls f(T{}) with the C++ storage type of a numeric (non-packed, non-boolean, non-half) element type.
+// ---- type dispatch
+// ----------------------------------------------------------------------------------------- Calls f(T{}) with
+// the C++ storage type of a numeric (non-packed, non-boolean, non-half) element type.
 template <class F>
 decltype(auto) dispatch_numeric(ElementType type, std::string_view what, F&& f) {
   switch (type) {
-    case ElementType::f32: return f(float{});
-    case ElementType::f64: return f(double{});
-    case ElementType::i8: return f(int8_t{});
-    case ElementType::i16: return f(int16_t{});
-    case ElementType::i32: return f(int32_t{});
-    case ElementType::i64: return f(int64_t{});
-    case ElementType::u8: return f(uint8_t{});
-    case ElementType::u16: return f(uint16_t{});
-    case ElementType::u32: return f(uint32_t{});
-    case ElementType::u64: return f(uint64_t{});
-    default: fail(what, ": element type ", to_string(type), " is not supported");
+    case ElementType::f32:
+      return f(float{});
+    case ElementType::f64:
+      return f(double{});
+    case ElementType::i8:
+      return f(int8_t{});
+    case ElementType::i16:
+      return f(int16_t{});
+    case ElementType::i32:
+      return f(int32_t{});
+    case ElementType::i64:
+      return f(int64_t{});
+    case ElementType::u8:
+      return f(uint8_t{});
+    case ElementType::u16:
+      return f(uint16_t{});
+    case ElementType::u32:
+      return f(uint32_t{});
+    case ElementType::u64:
+      return f(uint64_t{});
+    default:
+      fail(what, ": element type ", to_string(type), " is not supported");
   }
 }
 

@@ -37,19 +37,21 @@ void copy_by_coords(const Tensor& src, Tensor& out, F index_of) {
 Tensor broadcast_copy(const Tensor& data, const Shape& aligned, const Shape& shape) {
   Tensor out = make_tensor(data.element_type(), shape);
   std::vector<size_t> strides = broadcast_strides(aligned, shape);
-  for_each_broadcast<1>(shape, {strides},
-                        [&](size_t o, const std::array<size_t, 1>& off) { copy_elements(data, off[0], out, o, 1); });
+  for_each_broadcast<1>(shape, {strides}, [&](size_t o, const std::array<size_t, 1>& off) {
+    copy_elements(data, off[0], out, o, 1);
+  });
   return out;
 }
 
-// ---- ShapeOf -----------------------------------------------------------------------------------------------
+// ---- ShapeOf
+// -----------------------------------------------------------------------------------------------
 
 ElementType shape_of_type(const Node& node) {
   if (node.version < 3) return ElementType::i64;
   std::string name = node.attrs.get_string("output_type", "i64");
   std::optional<ElementType> t = parse_element_type(name);
-  SPARROW_CHECK(t == ElementType::i64 || t == ElementType::i32, "attribute 'output_type': expected i32 or i64, found '",
-                name, "'");
+  SPARROW_CHECK(t == ElementType::i64 || t == ElementType::i32,
+                "attribute 'output_type': expected i32 or i64, found '", name, "'");
   return *t;
 }
 
@@ -68,7 +70,8 @@ OpDef shape_of() {
   return {"ShapeOf", {1, 3}, 1, 1, infer, evaluate};
 }
 
-// ---- Reshape -----------------------------------------------------------------------------------------------
+// ---- Reshape
+// -----------------------------------------------------------------------------------------------
 
 PartialShape reshape_target(const PartialShape& in, const std::vector<int64_t>& target, bool special_zero) {
   std::vector<int64_t> out(target.size());
@@ -139,10 +142,11 @@ OpDef reshape() {
   return {"Reshape", {1}, 2, 2, infer, evaluate};
 }
 
-// ---- Squeeze / Unsqueeze -----------------------------------------------------------------------------------
+// ---- Squeeze / Unsqueeze
+// -----------------------------------------------------------------------------------
 
-// Squeezes `in`. With axes, a listed dimension is removed when it is 1 (or unknown) and kept otherwise, as the
-// current spec says. Without axes, every 1 is removed; an unknown dimension then makes the rank unknown.
+// Squeezes `in`. With axes, a listed dimension is removed when it is 1 (or unknown) and kept otherwise, as
+// the current spec says. Without axes, every 1 is removed; an unknown dimension then makes the rank unknown.
 PartialShape squeeze_shape(const PartialShape& in, const std::optional<std::vector<int64_t>>& axes) {
   if (in.rank_is_dynamic()) return in;
   int64_t rank = static_cast<int64_t>(in.rank());
@@ -204,7 +208,8 @@ OpDef unsqueeze() {
   return {"Unsqueeze", {1}, 2, 2, infer, evaluate};
 }
 
-// ---- Transpose ---------------------------------------------------------------------------------------------
+// ---- Transpose
+// ---------------------------------------------------------------------------------------------
 
 // The permutation for rank `rank`: empty means reversed; otherwise each of 0..rank-1 exactly once.
 std::vector<int64_t> transpose_order(std::vector<int64_t> order, int64_t rank) {
@@ -231,7 +236,8 @@ OpDef transpose() {
     const PartialShape& s = in[0].shape;
     auto order = constant_ints(in[1], "input 1 (order)");
     if (s.rank_is_dynamic()) return {{in[0].type, s, {}}};
-    if (!order) return {{in[0].type, PartialShape(std::vector<int64_t>(s.rank(), PartialShape::kDynamic)), {}}};
+    if (!order)
+      return {{in[0].type, PartialShape(std::vector<int64_t>(s.rank(), PartialShape::kDynamic)), {}}};
     std::vector<int64_t> perm = transpose_order(*order, static_cast<int64_t>(s.rank()));
     std::vector<int64_t> out;
     for (int64_t a : perm) out.push_back(s[a]);
@@ -239,21 +245,24 @@ OpDef transpose() {
   };
   auto evaluate = [](const Node&, std::span<const Tensor> in) -> std::vector<Tensor> {
     const Shape& s = in[0].shape();
-    std::vector<int64_t> perm = transpose_order(read_ints(in[1], "input 1 (order)"), static_cast<int64_t>(s.size()));
+    std::vector<int64_t> perm =
+        transpose_order(read_ints(in[1], "input 1 (order)"), static_cast<int64_t>(s.size()));
     Shape out_shape;
     for (int64_t a : perm) out_shape.push_back(s[a]);
     Tensor out = make_tensor(in[0].element_type(), out_shape);
     std::vector<size_t> src_strides = row_major_strides(s);
     std::vector<size_t> strides(perm.size());
     for (size_t d = 0; d < perm.size(); ++d) strides[d] = src_strides[perm[d]];
-    for_each_broadcast<1>(out_shape, {strides},
-                          [&](size_t o, const std::array<size_t, 1>& off) { copy_elements(in[0], off[0], out, o, 1); });
+    for_each_broadcast<1>(out_shape, {strides}, [&](size_t o, const std::array<size_t, 1>& off) {
+      copy_elements(in[0], off[0], out, o, 1);
+    });
     return {out};
   };
   return {"Transpose", {1}, 2, 2, infer, evaluate};
 }
 
-// ---- Concat ------------------------------------------------------------------------------------------------
+// ---- Concat
+// ------------------------------------------------------------------------------------------------
 
 OpDef concat() {
   auto infer = [](const Node& node, std::span<const ValueInfo> in) -> std::vector<OutputPort> {
@@ -297,8 +306,8 @@ OpDef concat() {
       const Shape& s = in[i].shape();
       SPARROW_CHECK(in[i].element_type() == in[0].element_type(), "input ", i, " has element type ",
                     to_string(in[i].element_type()), ", expected ", to_string(in[0].element_type()));
-      SPARROW_CHECK(s.size() == out_shape.size(), "input ", i, " has shape ", to_string(s), ", expected rank ",
-                    out_shape.size());
+      SPARROW_CHECK(s.size() == out_shape.size(), "input ", i, " has shape ", to_string(s),
+                    ", expected rank ", out_shape.size());
       for (size_t d = 0; d < s.size(); ++d)
         SPARROW_CHECK(static_cast<int64_t>(d) == axis || s[d] == in[0].shape()[d], "input ", i, " has shape ",
                       to_string(s), ", incompatible with ", to_string(in[0].shape()), " outside axis ", axis);
@@ -320,7 +329,8 @@ OpDef concat() {
   return {"Concat", {1}, 1, 1 << 20, infer, evaluate};
 }
 
-// ---- Broadcast ---------------------------------------------------------------------------------------------
+// ---- Broadcast
+// ---------------------------------------------------------------------------------------------
 
 enum class BroadcastMode { kNumpy, kExplicit, kBidirectional };
 
@@ -329,14 +339,15 @@ BroadcastMode broadcast_mode(const Node& node) {
   if (mode == "numpy") return BroadcastMode::kNumpy;
   if (mode == "explicit") return BroadcastMode::kExplicit;
   if (mode == "bidirectional" && node.version >= 3) return BroadcastMode::kBidirectional;
-  fail("attribute 'mode': expected numpy, explicit", node.version >= 3 ? " or bidirectional" : "", ", found '",
-       mode, "'");
+  fail("attribute 'mode': expected numpy, explicit", node.version >= 3 ? " or bidirectional" : "",
+       ", found '", mode, "'");
 }
 
 // Output shape for a known target; data dimensions may be unknown (-1).
 PartialShape broadcast_shape(BroadcastMode mode, const PartialShape& data, const std::vector<int64_t>& target,
                              const std::optional<std::vector<int64_t>>& axes) {
-  for (int64_t t : target) SPARROW_CHECK(t >= 0, "target shape ", to_string(target), " has a negative dimension");
+  for (int64_t t : target)
+    SPARROW_CHECK(t >= 0, "target shape ", to_string(target), " has a negative dimension");
   if (mode == BroadcastMode::kBidirectional) return broadcast_shapes(data, PartialShape(target));
   PartialShape out(target);
   if (data.rank_is_dynamic()) return out;
@@ -358,8 +369,8 @@ PartialShape broadcast_shape(BroadcastMode mode, const PartialShape& data, const
                   " is out of range for the output rank ", target.size());
     SPARROW_CHECK(i == 0 || a > (*axes)[i - 1], "input 2 (axes_mapping) must be strictly increasing, found ",
                   to_string(*axes));
-    SPARROW_CHECK(data[i] < 0 || data[i] == 1 || data[i] == target[a], "cannot broadcast ", data.to_string(), " to ",
-                  to_string(target), " with axes_mapping ", to_string(*axes));
+    SPARROW_CHECK(data[i] < 0 || data[i] == 1 || data[i] == target[a], "cannot broadcast ", data.to_string(),
+                  " to ", to_string(target), " with axes_mapping ", to_string(*axes));
   }
   return out;
 }
@@ -376,7 +387,8 @@ OpDef broadcast() {
     if (auto target = constant_ints(in[1], "input 1 (target_shape)"))
       return {{in[0].type, broadcast_shape(mode, in[0].shape, *target, axes), {}}};
     const PartialShape& ts = in[1].shape;
-    if (ts.rank_is_dynamic() || ts.rank() != 1 || ts[0] < 0) return {{in[0].type, PartialShape::dynamic_rank(), {}}};
+    if (ts.rank_is_dynamic() || ts.rank() != 1 || ts[0] < 0)
+      return {{in[0].type, PartialShape::dynamic_rank(), {}}};
     int64_t rank = ts[0];
     if (mode == BroadcastMode::kBidirectional) {
       if (in[0].shape.rank_is_dynamic()) return {{in[0].type, PartialShape::dynamic_rank(), {}}};
@@ -405,7 +417,8 @@ OpDef broadcast() {
   return {"Broadcast", {1, 3}, 2, 3, infer, evaluate};
 }
 
-// ---- Tile --------------------------------------------------------------------------------------------------
+// ---- Tile
+// --------------------------------------------------------------------------------------------------
 
 OpDef tile() {
   auto infer = [](const Node&, std::span<const ValueInfo> in) -> std::vector<OutputPort> {
@@ -449,7 +462,8 @@ OpDef tile() {
   return {"Tile", {1}, 2, 2, infer, evaluate};
 }
 
-// ---- Split / VariadicSplit ---------------------------------------------------------------------------------
+// ---- Split / VariadicSplit
+// ---------------------------------------------------------------------------------
 
 // The part [start, start + len) of `in` along `axis`.
 Tensor slice_axis(const Tensor& in, int64_t axis, int64_t start, int64_t len) {
@@ -466,7 +480,8 @@ Tensor slice_axis(const Tensor& in, int64_t axis, int64_t start, int64_t len) {
   return out;
 }
 
-// Lengths of the parts along a dimension of size `dim` (-1 when unknown). VariadicSplit lengths may hold one -1.
+// Lengths of the parts along a dimension of size `dim` (-1 when unknown). VariadicSplit lengths may hold one
+// -1.
 std::vector<int64_t> split_lengths(int64_t dim, std::vector<int64_t> lengths) {
   int64_t minus_one = -1, known = 0;
   for (size_t i = 0; i < lengths.size(); ++i) {
@@ -480,7 +495,8 @@ std::vector<int64_t> split_lengths(int64_t dim, std::vector<int64_t> lengths) {
   }
   if (dim < 0) return lengths;
   if (minus_one >= 0) {
-    SPARROW_CHECK(known <= dim, "input 2 (split_lengths) ", to_string(lengths), " exceeds the dimension ", dim);
+    SPARROW_CHECK(known <= dim, "input 2 (split_lengths) ", to_string(lengths), " exceeds the dimension ",
+                  dim);
     lengths[minus_one] = dim - known;
   } else {
     SPARROW_CHECK(known == dim, "input 2 (split_lengths) ", to_string(lengths), " sums to ", known,
@@ -512,9 +528,10 @@ std::vector<OutputPort> infer_split(const Node& node, std::span<const ValueInfo>
   return outs;
 }
 
-std::vector<Tensor> evaluate_split(const Tensor& data, const Tensor& axis_t, const std::vector<int64_t>& lengths) {
-  int64_t axis = normalize_axis(read_scalar_int(axis_t, "input 1 (axis)"), static_cast<int64_t>(data.shape().size()),
-                                "input 1 (axis)");
+std::vector<Tensor> evaluate_split(const Tensor& data, const Tensor& axis_t,
+                                   const std::vector<int64_t>& lengths) {
+  int64_t axis = normalize_axis(read_scalar_int(axis_t, "input 1 (axis)"),
+                                static_cast<int64_t>(data.shape().size()), "input 1 (axis)");
   std::vector<Tensor> outs;
   int64_t start = 0;
   for (int64_t len : lengths) {
@@ -526,8 +543,8 @@ std::vector<Tensor> evaluate_split(const Tensor& data, const Tensor& axis_t, con
 
 int64_t split_axis_dim(const Tensor& data, const Tensor& axis_t) {
   SPARROW_CHECK(!data.shape().empty(), "cannot split a scalar");
-  int64_t axis = normalize_axis(read_scalar_int(axis_t, "input 1 (axis)"), static_cast<int64_t>(data.shape().size()),
-                                "input 1 (axis)");
+  int64_t axis = normalize_axis(read_scalar_int(axis_t, "input 1 (axis)"),
+                                static_cast<int64_t>(data.shape().size()), "input 1 (axis)");
   return data.shape()[axis];
 }
 
@@ -535,8 +552,8 @@ OpDef split() {
   auto parts = [](const Node& node) {
     int64_t n = node.attrs.get_int("num_splits");
     SPARROW_CHECK(n > 0, "attribute 'num_splits' must be positive, found ", n);
-    SPARROW_CHECK(static_cast<size_t>(n) == node.outputs.size(), "attribute 'num_splits' is ", n, " but the node has ",
-                  node.outputs.size(), " outputs");
+    SPARROW_CHECK(static_cast<size_t>(n) == node.outputs.size(), "attribute 'num_splits' is ", n,
+                  " but the node has ", node.outputs.size(), " outputs");
     return n;
   };
   auto lengths = [](int64_t dim, int64_t n) -> std::optional<std::vector<int64_t>> {
