@@ -350,11 +350,12 @@ OpDef unary(std::string type, Unary op, bool float_only = false) {
 
 Unary gelu_mode(const Node& node) {
   if (node.version < 7) return Unary::kGeluErf;
-  std::string mode = node.attrs.get_string("approximation_mode", "ERF");
+  std::string given = node.attrs.get_string("approximation_mode", "ERF");
+  std::string mode = given;
   std::transform(mode.begin(), mode.end(), mode.begin(), [](unsigned char c) { return std::toupper(c); });
   if (mode == "ERF") return Unary::kGeluErf;
   if (mode == "TANH") return Unary::kGeluTanh;
-  fail("attribute 'approximation_mode': expected ERF or TANH, found '", mode, "'");
+  fail("attribute 'approximation_mode': expected ERF or TANH, found '", given, "'");
 }
 
 OpDef gelu() {
