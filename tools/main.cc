@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "sparrow 0.1.0");
   sparrow::tools::add_info_command(app);
   sparrow::tools::add_run_command(app);
+  sparrow::tools::add_synth_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 namespace sparrow::synth {
@@ -12,10 +13,29 @@ struct SynthOptions {
   int layers = -1;                   // -1: the preset's
   double sparsity = 0.8;             // unstructured zero fraction of every encoder Linear weight
   uint64_t seed = 42;
-  bool fp32 = false;                 // default int8 (FakeQuantize activations, compressed i8 weights)
+  bool fp32 = false;  // default int8 (FakeQuantize activations, compressed i8 weights)
+  // Called with one line per stage ("generating weights", "calibrating", ...); may be empty.
+  std::function<void(const std::string&)> progress;
 };
 
-// Writes DIR/openvino_model.xml+.bin, config.json and the bert-base-uncased tokenizer files.
-void write_model_folder(const SynthOptions& options, const std::filesystem::path& dir);
+struct SynthSummary {
+  std::filesystem::path dir;
+  std::string preset, precision;  // precision: "int8" or "fp32"
+  int64_t layers = 0;
+  uint64_t bytes = 0;           // all files of the folder
+  double encoder_sparsity = 0;  // zeros / elements over all encoder Linear weights
+  double seconds = 0;
+};
+
+// Writes DIR/openvino_model.xml+.bin, config.json and the bert-base-uncased tokenizer files
+// (vocab.txt, tokenizer.json, tokenizer_config.json, special_tokens_map.json). The folder is written as
+// DIR.tmp and renamed into place; an existing DIR is replaced only if it is empty or was written by synth.
+// Throws sparrow::Error for a bad preset, layer count or sparsity, a missing data folder and unwritable
+// paths. The same options give byte-identical files on every platform.
+SynthSummary write_model_folder(const SynthOptions& options, const std::filesystem::path& dir);
+
+// The folder holding vocab/bert-base-uncased/: $SPARROW_DATA_DIR, else <executable dir>/../share/sparrow,
+// else the source tree's data/ (compile time). Throws sparrow::Error listing the places tried.
+std::filesystem::path find_data_dir();
 
 }  // namespace sparrow::synth
