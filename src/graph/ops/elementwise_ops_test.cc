@@ -25,7 +25,8 @@ TEST(ElementwiseOps, AddBroadcastsRowVector) {
 }
 
 TEST(ElementwiseOps, ScalarAgainstTensorBothSides) {
-  EXPECT_EQ(values<float>(binary("Subtract", f32({}, {10}), f32({3}, {1, 2, 3}))), (std::vector<float>{9, 8, 7}));
+  EXPECT_EQ(values<float>(binary("Subtract", f32({}, {10}), f32({3}, {1, 2, 3}))),
+            (std::vector<float>{9, 8, 7}));
   EXPECT_EQ(values<float>(binary("Subtract", f32({3}, {1, 2, 3}), f32({}, {10}))),
             (std::vector<float>{-9, -8, -7}));
 }
@@ -44,16 +45,26 @@ TEST(ElementwiseOps, RankMismatchAlignsRight) {
 }
 
 TEST(ElementwiseOps, IncompatibleShapesThrow) {
-  expect_error([] { binary("Add", f32({2, 3}, {1, 2, 3, 4, 5, 6}), f32({2}, {1, 2})); },
-               {"Add 'op'", "[2,3]", "[2]", "cannot be broadcast"});
-  expect_error([] { OpTest("Add").param(ElementType::f32, {2, 3}).param(ElementType::f32, {4, 3}).infer(); },
-               {"cannot be broadcast"});
+  expect_error(
+      [] {
+        binary("Add", f32({2, 3}, {1, 2, 3, 4, 5, 6}), f32({2}, {1, 2}));
+      },
+      {"Add 'op'", "[2,3]", "[2]", "cannot be broadcast"});
+  expect_error(
+      [] {
+        OpTest("Add").param(ElementType::f32, {2, 3}).param(ElementType::f32, {4, 3}).infer();
+      },
+      {"cannot be broadcast"});
 }
 
 TEST(ElementwiseOps, AutoBroadcastNoneNeedsEqualShapes) {
-  expect_error([] { binary("Add", f32({2, 1}, {1, 2}), f32({2, 2}, {1, 2, 3, 4}), "none"); },
-               {"auto_broadcast is none"});
-  EXPECT_EQ(values<float>(binary("Add", f32({2}, {1, 2}), f32({2}, {3, 4}), "none")), (std::vector<float>{4, 6}));
+  expect_error(
+      [] {
+        binary("Add", f32({2, 1}, {1, 2}), f32({2, 2}, {1, 2, 3, 4}), "none");
+      },
+      {"auto_broadcast is none"});
+  EXPECT_EQ(values<float>(binary("Add", f32({2}, {1, 2}), f32({2}, {3, 4}), "none")),
+            (std::vector<float>{4, 6}));
 }
 
 TEST(ElementwiseOps, InferPartialShapes) {
@@ -85,7 +96,8 @@ TEST(ElementwiseOps, IntegerDivideFloorsByDefault) {
   EXPECT_EQ(values<int32_t>(binary("Divide", a, b)), (std::vector<int32_t>{-4, -4, 3, 3}));
   Tensor trunc = OpTest("Divide").attr("m_pythondiv", "false").input(a).input(b).eval1();
   EXPECT_EQ(values<int32_t>(trunc), (std::vector<int32_t>{-3, -3, 3, 3}));
-  EXPECT_EQ(values<int64_t>(binary("Divide", i64({2}, {-6, std::numeric_limits<int64_t>::min()}), i64({2}, {3, -1}))),
+  EXPECT_EQ(values<int64_t>(
+                binary("Divide", i64({2}, {-6, std::numeric_limits<int64_t>::min()}), i64({2}, {3, -1}))),
             (std::vector<int64_t>{-2, std::numeric_limits<int64_t>::min()}));
   expect_error([] { binary("Divide", i32({1}, {1}), i32({1}, {0})); }, {"division by zero"});
 }
@@ -101,8 +113,10 @@ TEST(ElementwiseOps, PowerMaxMinSquaredDifference) {
   EXPECT_EQ(values<int64_t>(binary("Power", i64({4}, {2, 2, -1, 3}), i64({4}, {10, -1, -3, 0}))),
             (std::vector<int64_t>{1024, 0, -1, 1}));
   EXPECT_FLOAT_EQ(values<float>(binary("Power", f32({1}, {2}), f32({1}, {0.5f})))[0], std::sqrt(2.0f));
-  EXPECT_EQ(values<float>(binary("Maximum", f32({3}, {1, 5, -2}), f32({}, {0}))), (std::vector<float>{1, 5, 0}));
-  EXPECT_EQ(values<int32_t>(binary("Minimum", i32({3}, {1, 5, -2}), i32({}, {0}))), (std::vector<int32_t>{0, 0, -2}));
+  EXPECT_EQ(values<float>(binary("Maximum", f32({3}, {1, 5, -2}), f32({}, {0}))),
+            (std::vector<float>{1, 5, 0}));
+  EXPECT_EQ(values<int32_t>(binary("Minimum", i32({3}, {1, 5, -2}), i32({}, {0}))),
+            (std::vector<int32_t>{0, 0, -2}));
   EXPECT_EQ(values<float>(binary("SquaredDifference", f32({2}, {1, 5}), f32({2}, {4, 2}))),
             (std::vector<float>{9, 9}));
 }
@@ -120,7 +134,8 @@ TEST(ElementwiseOps, ComparisonsGiveBooleans) {
   EXPECT_EQ(cmp("LessEqual"), (std::vector<uint8_t>{1, 1, 0}));
   EXPECT_EQ(cmp("Greater"), (std::vector<uint8_t>{0, 0, 1}));
   EXPECT_EQ(cmp("GreaterEqual"), (std::vector<uint8_t>{0, 1, 1}));
-  EXPECT_EQ(values<uint8_t>(binary("Equal", i64({2}, {5, 6}), i64({2}, {5, 7}))), (std::vector<uint8_t>{1, 0}));
+  EXPECT_EQ(values<uint8_t>(binary("Equal", i64({2}, {5, 6}), i64({2}, {5, 7}))),
+            (std::vector<uint8_t>{1, 0}));
 }
 
 TEST(ElementwiseOps, LogicalOps) {
@@ -131,7 +146,9 @@ TEST(ElementwiseOps, LogicalOps) {
   expect_error([] { binary("LogicalAnd", f32({1}, {1}), f32({1}, {1})); }, {"expected boolean"});
 }
 
-float unary(const std::string& op, float x) { return values<float>(OpTest(op).input(f32({}, {x})).eval1())[0]; }
+float unary(const std::string& op, float x) {
+  return values<float>(OpTest(op).input(f32({}, {x})).eval1())[0];
+}
 
 TEST(ElementwiseOps, UnaryMath) {
   EXPECT_FLOAT_EQ(unary("Sqrt", 9), 3);
@@ -152,8 +169,10 @@ TEST(ElementwiseOps, UnaryMath) {
 
 TEST(ElementwiseOps, UnaryIntegers) {
   int32_t min = std::numeric_limits<int32_t>::min();
-  EXPECT_EQ(values<int32_t>(OpTest("Abs").input(i32({3}, {-5, 5, min})).eval1()), (std::vector<int32_t>{5, 5, min}));
-  EXPECT_EQ(values<int32_t>(OpTest("Negative").input(i32({2}, {-5, 5})).eval1()), (std::vector<int32_t>{5, -5}));
+  EXPECT_EQ(values<int32_t>(OpTest("Abs").input(i32({3}, {-5, 5, min})).eval1()),
+            (std::vector<int32_t>{5, 5, min}));
+  EXPECT_EQ(values<int32_t>(OpTest("Negative").input(i32({2}, {-5, 5})).eval1()),
+            (std::vector<int32_t>{5, -5}));
   EXPECT_EQ(values<int32_t>(OpTest("Relu").input(i32({2}, {-5, 5})).eval1()), (std::vector<int32_t>{0, 5}));
   EXPECT_EQ(values<int32_t>(OpTest("Sqrt").input(i32({2}, {16, 8})).eval1()), (std::vector<int32_t>{4, 3}));
 }
@@ -173,12 +192,14 @@ TEST(ElementwiseOps, GeluModes) {
 }
 
 TEST(ElementwiseOps, ClampFloatAndInteger) {
-  Tensor out = OpTest("Clamp").attr("min", "-1.5").attr("max", "2.5").input(f32({4}, {-3, 0.5f, 2.5f, 9})).eval1();
+  Tensor out =
+      OpTest("Clamp").attr("min", "-1.5").attr("max", "2.5").input(f32({4}, {-3, 0.5f, 2.5f, 9})).eval1();
   EXPECT_EQ(values<float>(out), (std::vector<float>{-1.5f, 0.5f, 2.5f, 2.5f}));
   // Integers: min rounds up to -1, max rounds down to 2.
   out = OpTest("Clamp").attr("min", "-1.5").attr("max", "2.5").input(i32({4}, {-3, 0, 2, 9})).eval1();
   EXPECT_EQ(values<int32_t>(out), (std::vector<int32_t>{-1, 0, 2, 2}));
-  expect_error([] { OpTest("Clamp").attr("min", "3").attr("max", "2").input(f32({1}, {0})).eval1(); }, {"min"});
+  expect_error([] { OpTest("Clamp").attr("min", "3").attr("max", "2").input(f32({1}, {0})).eval1(); },
+               {"min"});
 }
 
 Tensor convert(Tensor in, const std::string& to) {
@@ -189,11 +210,12 @@ TEST(ElementwiseOps, ConvertFloatToIntegerTruncatesAndSaturates) {
   float nan = std::numeric_limits<float>::quiet_NaN();
   Tensor out = convert(f32({6}, {2.7f, -2.7f, 1e10f, -1e10f, nan, 0.5f}), "i32");
   EXPECT_EQ(out.element_type(), ElementType::i32);
-  EXPECT_EQ(values<int32_t>(out),
-            (std::vector<int32_t>{2, -2, std::numeric_limits<int32_t>::max(), std::numeric_limits<int32_t>::min(), 0, 0}));
+  EXPECT_EQ(values<int32_t>(out), (std::vector<int32_t>{2, -2, std::numeric_limits<int32_t>::max(),
+                                                        std::numeric_limits<int32_t>::min(), 0, 0}));
   EXPECT_EQ(values<uint8_t>(convert(f32({3}, {300, -5, 254.9f}), "u8")), (std::vector<uint8_t>{255, 0, 254}));
   EXPECT_EQ(values<int8_t>(convert(f32({2}, {-128.9f, 127.9f}), "i8")), (std::vector<int8_t>{-128, 127}));
-  EXPECT_EQ(values<int64_t>(convert(f32({1}, {1e30f}), "i64")), std::vector<int64_t>{std::numeric_limits<int64_t>::max()});
+  EXPECT_EQ(values<int64_t>(convert(f32({1}, {1e30f}), "i64")),
+            std::vector<int64_t>{std::numeric_limits<int64_t>::max()});
 }
 
 TEST(ElementwiseOps, ConvertIntegerNarrowingWraps) {
@@ -309,8 +331,9 @@ TEST(ElementwiseOps, SelectBroadcastsAllThree) {
                   .param(ElementType::f32, {1})
                   .infer1();
   EXPECT_EQ(port.shape, (PartialShape{-1, 4}));
-  expect_error([] { OpTest("Select").input(f32({1}, {1})).input(f32({1}, {1})).input(f32({1}, {2})).eval1(); },
-               {"cond", "boolean"});
+  expect_error(
+      [] { OpTest("Select").input(f32({1}, {1})).input(f32({1}, {1})).input(f32({1}, {2})).eval1(); },
+      {"cond", "boolean"});
 }
 
 }  // namespace

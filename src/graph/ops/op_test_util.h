@@ -1,5 +1,5 @@
-// Test support for the reference ops: builds a one-op graph (constant or parameter inputs), runs infer_node and
-// evaluate_node, and converts between std::vector and Tensor.
+// Test support for the reference ops: builds a one-op graph (constant or parameter inputs), runs infer_node
+// and evaluate_node, and converts between std::vector and Tensor.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -40,14 +40,24 @@ Tensor make(Shape shape, const std::vector<T>& values, ElementType type = type_o
   return t;
 }
 
-inline Tensor f32(Shape shape, const std::vector<float>& v) { return make<float>(std::move(shape), v); }
-inline Tensor i64(Shape shape, const std::vector<int64_t>& v) { return make<int64_t>(std::move(shape), v); }
-inline Tensor i32(Shape shape, const std::vector<int32_t>& v) { return make<int32_t>(std::move(shape), v); }
+inline Tensor f32(Shape shape, const std::vector<float>& v) {
+  return make<float>(std::move(shape), v);
+}
+inline Tensor i64(Shape shape, const std::vector<int64_t>& v) {
+  return make<int64_t>(std::move(shape), v);
+}
+inline Tensor i32(Shape shape, const std::vector<int32_t>& v) {
+  return make<int32_t>(std::move(shape), v);
+}
 inline Tensor boolean(Shape shape, const std::vector<uint8_t>& v) {
   return make<uint8_t>(std::move(shape), v, ElementType::boolean);
 }
-inline Tensor scalar_i64(int64_t v) { return i64({}, {v}); }
-inline Tensor vec_i64(const std::vector<int64_t>& v) { return i64({static_cast<int64_t>(v.size())}, v); }
+inline Tensor scalar_i64(int64_t v) {
+  return i64({}, {v});
+}
+inline Tensor vec_i64(const std::vector<int64_t>& v) {
+  return i64({static_cast<int64_t>(v.size())}, v);
+}
 
 template <typename T>
 std::vector<T> values(const Tensor& t) {
@@ -56,8 +66,8 @@ std::vector<T> values(const Tensor& t) {
   return out;
 }
 
-// One node of `type` under test. Inputs are added in order, as constants (known values, used by both infer and
-// evaluate) or parameters (type and partial shape only, for infer).
+// One node of `type` under test. Inputs are added in order, as constants (known values, used by both infer
+// and evaluate) or parameters (type and partial shape only, for infer).
 class OpTest {
  public:
   explicit OpTest(std::string type, int version = 1, size_t num_outputs = 1)
@@ -116,7 +126,8 @@ inline void expect_error(const std::function<void()>& fn, const std::vector<std:
     ADD_FAILURE() << "expected sparrow::Error containing '" << (parts.empty() ? "" : parts[0]) << "'";
   } catch (const Error& e) {
     std::string msg = e.what();
-    for (const std::string& p : parts) EXPECT_NE(msg.find(p), std::string::npos) << "message: " << msg << "\nmissing: " << p;
+    for (const std::string& p : parts)
+      EXPECT_NE(msg.find(p), std::string::npos) << "message: " << msg << "\nmissing: " << p;
   }
 }
 
