@@ -84,7 +84,9 @@ void check_model(const std::string& name) {
       if (diff > kInt8CleanTolerance) {
         ++stats.flip_rows;
         EXPECT_LE(diff, kInt8FlipTolerance) << where;
-        if (margin > kInt8FlipTolerance) EXPECT_EQ(arg_got, arg_want) << where << " margin " << margin;
+        if (margin > kInt8FlipTolerance) {
+          EXPECT_EQ(arg_got, arg_want) << where << " margin " << margin;
+        }
       }
     }
   }

@@ -47,8 +47,9 @@ int fold_constants(graph::Graph& graph) {
       continue;
     }
     for (size_t port = 0; port < values.size(); ++port) {
-      graph::Node* c = graph.add_constant(node->name + (values.size() > 1 ? ":" + std::to_string(port) : ""),
-                                          std::move(values[port]));
+      std::string name = node->name;
+      if (values.size() > 1) name.append(":").append(std::to_string(port));
+      graph::Node* c = graph.add_constant(std::move(name), std::move(values[port]));
       c->outputs[0].names = node->outputs[port].names;
       graph.replace_uses({node, static_cast<int>(port)}, {c, 0});
     }
