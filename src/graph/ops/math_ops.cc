@@ -116,14 +116,28 @@ Tensor matmul_typed(const Node& node, const Tensor& a, const Tensor& b) {
     const T* A = pa.data() + off[0] * M * K;
     const T* B = pb.data() + off[1] * K * N;
     T* C = po + o * M * N;
-    for (size_t i = 0; i < M; ++i) {
-      std::fill(acc.begin(), acc.end(), Acc{0});
-      for (size_t k = 0; k < K; ++k) {
-        Acc x = static_cast<Acc>(A[i * K + k]);
-        const T* brow = B + k * N;
-        for (size_t j = 0; j < N; ++j) acc[j] += x * static_cast<Acc>(brow[j]);
+    // Columns in tiles so the accumulators stay in L1 while rows of B stream past.
+    constexpr size_t kTile = 512;
+    for (size_t j0 = 0; j0 < N; j0 += kTile) {
+      size_t nj = std::min(kTile, N - j0);
+      for (size_t i = 0; i < M; ++i) {
+        Acc* a = acc.data();
+        std::fill(a, a + nj, Acc{0});
+        const T* arow = A + i * K;
+        size_t k = 0;
+        for (; k + 2 <= K; k += 2) {
+          Acc x0 = static_cast<Acc>(arow[k]), x1 = static_cast<Acc>(arow[k + 1]);
+          const T* b0 = B + k * N + j0;
+          const T* b1 = b0 + N;
+          for (size_t j = 0; j < nj; ++j) a[j] += x0 * static_cast<Acc>(b0[j]) + x1 * static_cast<Acc>(b1[j]);
+        }
+        for (; k < K; ++k) {
+          Acc x = static_cast<Acc>(arow[k]);
+          const T* b0 = B + k * N + j0;
+          for (size_t j = 0; j < nj; ++j) a[j] += x * static_cast<Acc>(b0[j]);
+        }
+        for (size_t j = 0; j < nj; ++j) C[i * N + j0 + j] = static_cast<T>(a[j]);
       }
-      for (size_t j = 0; j < N; ++j) C[i * N + j] = static_cast<T>(acc[j]);
     }
   };
   if (batch.empty()) {
