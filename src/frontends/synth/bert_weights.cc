@@ -51,8 +51,13 @@ BertWeights generate_weights(const BertConfig& c, uint64_t seed) {
   auto normal = [&](const std::string& name, Shape shape, double mean, double std) {
     w.emplace(name, normal_tensor(name, std::move(shape), seed, mean, std));
   };
-  auto linear = [&](const std::string& prefix, int64_t out, int64_t in) {
-    normal(prefix + ".weight", {out, in}, 0.0, 1.0 / std::sqrt(static_cast<double>(in)));
+  // Attention gains: with unit gain, 80% pruning leaves attention nearly uniform and the [CLS] state nearly
+  // input-independent (measured on tiny: logit difference mean 1.1, std 0.19 over random sentences). Gain 2
+  // on Q, K (sharper attention) and on V, attention output (more of the context in the residual) gives std
+  // ~0.6.
+  constexpr double kQueryKeyGain = 2.0, kValueOutputGain = 2.0;
+  auto linear = [&](const std::string& prefix, int64_t out, int64_t in, double gain = 1.0) {
+    normal(prefix + ".weight", {out, in}, 0.0, gain / std::sqrt(static_cast<double>(in)));
     normal(prefix + ".bias", {out}, 0.0, 0.02);
   };
   auto layer_norm = [&](const std::string& prefix) {
@@ -65,10 +70,10 @@ BertWeights generate_weights(const BertConfig& c, uint64_t seed) {
   layer_norm("bert.embeddings.LayerNorm");
   for (int64_t i = 0; i < c.layers; ++i) {
     std::string p = "bert.encoder.layer." + std::to_string(i) + ".";
-    linear(p + "attention.self.query", c.hidden, c.hidden);
-    linear(p + "attention.self.key", c.hidden, c.hidden);
-    linear(p + "attention.self.value", c.hidden, c.hidden);
-    linear(p + "attention.output.dense", c.hidden, c.hidden);
+    linear(p + "attention.self.query", c.hidden, c.hidden, kQueryKeyGain);
+    linear(p + "attention.self.key", c.hidden, c.hidden, kQueryKeyGain);
+    linear(p + "attention.self.value", c.hidden, c.hidden, kValueOutputGain);
+    linear(p + "attention.output.dense", c.hidden, c.hidden, kValueOutputGain);
     layer_norm(p + "attention.output.LayerNorm");
     linear(p + "intermediate.dense", c.ffn, c.hidden);
     linear(p + "output.dense", c.hidden, c.ffn);

@@ -32,8 +32,9 @@ using BertWeights = std::map<std::string, FloatTensor>;
 // not depend on the number of layers or on generation order. Scales (std of the normal draws):
 // - word embeddings 1, position and token-type embeddings 0.5: distinct tokens give distinct hidden states;
 //   LayerNorm removes the overall scale anyway;
-// - Linear weights 1/sqrt(in_features) (unit gain, so attention scores and GELU inputs are O(1) and the
-//   logits depend on the input instead of collapsing to a constant as they would with BERT's std 0.02);
+// - Linear weights gain/sqrt(in_features): gain 1 (FFN, pooler, classifier) keeps GELU inputs and logits O(1)
+//   where BERT's std 0.02 would make the logits a near-constant; gain 2 on Q, K, V and the attention output
+//   makes attention input-dependent (see generate_weights);
 // - biases 0.02 and LayerNorm gamma 1 + 0.05 n, beta 0.02 n: small, but not the identity, so that a kernel
 //   that drops a bias or misreads a gamma is visible in the logits.
 BertWeights generate_weights(const BertConfig& config, uint64_t seed);

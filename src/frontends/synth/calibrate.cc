@@ -70,8 +70,8 @@ ActivationRange tune_range(double low, double high) {
   return {static_cast<float>(new_low), static_cast<float>(new_high)};
 }
 
-std::map<std::string, ActivationRange> calibrate(const BertConfig& config, const BertWeights& weights,
-                                                 uint64_t seed, const CalibrationPlan& plan) {
+Calibration calibrate(const BertConfig& config, const BertWeights& weights, uint64_t seed,
+                      const CalibrationPlan& plan) {
   GraphSpec spec;
   spec.name = "calibration";
   spec.config = config;
@@ -84,6 +84,8 @@ std::map<std::string, ActivationRange> calibrate(const BertConfig& config, const
   SPARROW_CHECK(seq >= 3, "synth: calibration needs sequences of at least 3 tokens");
   std::vector<double> lo(g.probes.size(), std::numeric_limits<double>::infinity());
   std::vector<double> hi(g.probes.size(), -std::numeric_limits<double>::infinity());
+  std::vector<double> logit_sum(static_cast<size_t>(config.labels), 0.0);
+  int64_t rows = 0;
   SplitMix64 rng(stream_seed(seed, "calibration"));
   for (int i = 0; i < plan.batches; ++i) {
     Batch b = random_batch(rng, plan.batch, seq, i % 2 == 1, config);
@@ -91,6 +93,12 @@ std::map<std::string, ActivationRange> calibrate(const BertConfig& config, const
     std::vector<Tensor> out = compiled->executor->run(inputs);
     SPARROW_CHECK(out.size() == g.probes.size() + 1, "synth: calibration graph returned ", out.size(),
                   " outputs, expected ", g.probes.size() + 1);
+    const Tensor& logits = out[0];
+    SPARROW_CHECK(
+        logits.element_type() == ElementType::f32 && logits.size() == size_t(plan.batch * config.labels),
+        "synth: calibration logits have shape ", to_string(logits.shape()));
+    for (size_t k = 0; k < logits.size(); ++k) logit_sum[k % config.labels] += logits.data<float>()[k];
+    rows += plan.batch;
     for (size_t p = 0; p < g.probes.size(); ++p) {
       const Tensor& t = out[p + 1];
       SPARROW_CHECK(t.element_type() == ElementType::f32, "synth: ", g.probes[p], " is not f32");
@@ -105,10 +113,12 @@ std::map<std::string, ActivationRange> calibrate(const BertConfig& config, const
   }
   // Rounded outward to a grid of 2^-8 before tuning: kernels with another summation order (another ISA,
   // another platform) move a min or max by ~1e-6, and the grid keeps such noise out of the written ranges.
-  std::map<std::string, ActivationRange> ranges;
+  Calibration result;
   for (size_t p = 0; p < g.probes.size(); ++p)
-    ranges[g.probes[p]] = tune_range(std::floor(lo[p] * 256.0) / 256.0, std::ceil(hi[p] * 256.0) / 256.0);
-  return ranges;
+    result.ranges[g.probes[p]] =
+        tune_range(std::floor(lo[p] * 256.0) / 256.0, std::ceil(hi[p] * 256.0) / 256.0);
+  for (double sum : logit_sum) result.mean_logits.push_back(rows ? sum / static_cast<double>(rows) : 0.0);
+  return result;
 }
 
 }  // namespace sparrow::synth

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "frontends/synth/bert_graph.h"
 
@@ -17,11 +18,16 @@ struct CalibrationPlan {
   int64_t seq = 16;
 };
 
-// Runs the float graph of `weights` (the weights the quantized model computes with) and returns a tuned
-// range per quantizer name. Token ids are drawn from the ordinary-word part of the vocabulary between [CLS]
-// and [SEP]; every other batch is a sentence pair (token type 1 after the middle [SEP]); no padding.
-std::map<std::string, ActivationRange> calibrate(const BertConfig& config, const BertWeights& weights,
-                                                 uint64_t seed, const CalibrationPlan& plan);
+struct Calibration {
+  std::map<std::string, ActivationRange> ranges;  // tuned range per quantizer name
+  std::vector<double> mean_logits;                // per label, over all calibration rows
+};
+
+// Runs the float graph of `weights` (the weights the quantized model computes with) on the runtime. Token
+// ids are drawn from the ordinary-word part of the vocabulary between [CLS] and [SEP]; every other batch is
+// a sentence pair (token type 1 after the middle [SEP]); no padding.
+Calibration calibrate(const BertConfig& config, const BertWeights& weights, uint64_t seed,
+                      const CalibrationPlan& plan);
 
 // NNCF's TuneRange for an asymmetric 256-level quantizer: widens [low, high] (never narrows it) so that
 // -low / (high - low) * 255 is an integer, i.e. 0 is a level. The range is first extended to include 0.

@@ -64,7 +64,7 @@ void check_replaceable(const fs::path& dir) {
                 " exists and is not a folder written by `sparrow synth`; choose another -o or remove it");
 }
 
-nlohmann::json hf_config(const BertConfig& c, const SynthOptions& o, const CalibrationPlan* plan) {
+nlohmann::json hf_config(const BertConfig& c, const SynthOptions& o, const CalibrationPlan& plan) {
   nlohmann::json j;
   j["architectures"] = {"BertForSequenceClassification"};
   j["attention_probs_dropout_prob"] = 0.1;
@@ -96,7 +96,7 @@ nlohmann::json hf_config(const BertConfig& c, const SynthOptions& o, const Calib
   s["sparse_weights"] =
       "encoder Linear (query, key, value, attention.output.dense, intermediate.dense, "
       "output.dense): unstructured, by magnitude";
-  if (plan) s["calibration"] = {{"batches", plan->batches}, {"batch", plan->batch}, {"seq", plan->seq}};
+  s["calibration"] = {{"batches", plan.batches}, {"batch", plan.batch}, {"seq", plan.seq}};
   j["sparrow_synth"] = s;
   return j;
 }
@@ -210,12 +210,21 @@ SynthSummary write_model_folder(const SynthOptions& o, const fs::path& dir_arg) 
         weights[name] = dequantize(int8[name]);  // calibrate with the weights the int8 model computes with
       }
       progress("quantized encoder weights to int8 per output channel");
-      std::snprintf(line, sizeof line,
-                    "calibrating %zu activation quantizers (%d batches of %lldx%lld tokens)",
-                    quantizer_names(c).size(), plan.batches, static_cast<long long>(plan.batch),
-                    static_cast<long long>(plan.seq));
-      progress(line);
-      ranges = calibrate(c, weights, o.seed, plan);
+    }
+    std::string what = o.fp32 ? "" : std::to_string(quantizer_names(c).size()) + " activation quantizers ";
+    std::snprintf(line, sizeof line, "calibrating %s(%d batches of %lldx%lld random tokens on the runtime)",
+                  what.c_str(), plan.batches, static_cast<long long>(plan.batch),
+                  static_cast<long long>(plan.seq));
+    progress(line);
+    Calibration cal = calibrate(c, weights, o.seed, plan);
+    // Centre the labels: a random model's [CLS] state keeps an input-independent part that would otherwise
+    // give every sentence the same label. Subtracting the mean calibration logits from the classifier bias
+    // makes both labels about equally likely on random text.
+    std::vector<float>& bias = weights.at("classifier.bias").data;
+    for (size_t l = 0; l < bias.size() && l < cal.mean_logits.size(); ++l)
+      bias[l] = static_cast<float>(bias[l] - cal.mean_logits[l]);
+    if (!o.fp32) {
+      ranges = cal.ranges;
       spec.int8_weights = &int8;
       spec.activation_ranges = &ranges;
     }
@@ -223,7 +232,7 @@ SynthSummary write_model_folder(const SynthOptions& o, const fs::path& dir_arg) 
     progress("writing " + (tmp / "openvino_model.xml").string() + " (" +
              std::to_string(g.graph->nodes().size()) + " layers)");
     ir::write_ir(*g.graph, tmp / "openvino_model.xml", tmp / "openvino_model.bin");
-    write_file(tmp / "config.json", hf_config(c, o, o.fp32 ? nullptr : &plan).dump(2) + "\n");
+    write_file(tmp / "config.json", hf_config(c, o, plan).dump(2) + "\n");
     write_tokenizer_files(data, tmp, c.max_positions);
 
     SynthSummary summary;
