@@ -8,13 +8,11 @@ Example:
 """
 
 import argparse
-import json
 import os
 import shutil
 import sys
 import time
 
-import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 

@@ -128,14 +128,10 @@ def hf_config(cfg):
     }
 
 
-def ir_opts(cfg):
-    return dict(cfg)
-
-
 def generate(cfg, name):
     """Returns {"files": name -> bytes, "summary": {...}, "cases": [...], "model": model}."""
     model = build_model(cfg)
-    ir = BertIR(name, ir_opts(cfg), model["tensors"], model["wq"], model["act"])
+    ir = BertIR(name, cfg, model["tensors"], model["wq"], model["act"])
     g = ir.build()
     xml = g.to_xml(ir.dim_map())
     cases = golden_cases(cfg, model)
