@@ -319,6 +319,36 @@ TEST(IrMalformed, ModelWithoutConstNeedsNoBin) {
   EXPECT_EQ(g->parameters()[1]->name, "bias");
 }
 
+TEST(IrMalformed, PackedAndNarrowConstSizes) {
+  struct Packed {
+    const char* type;
+    const char* precision;
+    const char* dims;  // shape "1,N"
+    int size;
+  };
+  // u1/i4/u4 are packed and rounded up to whole bytes; boolean takes one byte per element.
+  const Packed cases[] = {{"u1", "U1", "10", 2},    {"u1", "U1", "8", 1},        {"i4", "I4", "3", 2},
+                          {"u4", "U4", "1", 1},     {"boolean", "BOOL", "4", 4}, {"f16", "FP16", "2", 4},
+                          {"bf16", "BF16", "2", 4}, {"i8", "I8", "4", 4},        {"u8", "U8", "0", 0}};
+  for (const Packed& c : cases) {
+    SCOPED_TRACE(c.type);
+    std::string xml =
+        replace_once(kValidXml, R"(<data element_type="f32" shape="1,1" offset="0" size="4" />)",
+                     std::string("<data element_type=\"") + c.type + "\" shape=\"1," + c.dims +
+                         "\" offset=\"0\" size=\"" + std::to_string(c.size) + "\" />");
+    xml = replace_once(xml, R"(<port id="0" precision="FP32"><dim>1</dim> <dim>1</dim>)",
+                       std::string("<port id=\"0\" precision=\"") + c.precision + "\"><dim>1</dim> <dim>" +
+                           c.dims + "</dim>");
+    auto g = read_tiny(xml);
+    const graph::Node* bias = g->results()[0]->inputs[0].node->inputs[1].node;
+    EXPECT_EQ(bias->value.byte_size(), static_cast<size_t>(c.size));
+    EXPECT_EQ(to_string(bias->value.element_type()), c.type);
+    std::string wrong = replace_once(xml, "size=\"" + std::to_string(c.size) + "\"",
+                                     "size=\"" + std::to_string(c.size + 1) + "\"");
+    EXPECT_THROW(read_tiny(wrong), Error);
+  }
+}
+
 TEST(IrMalformed, NamesWithEscapedCommas) {
   std::string xml = replace_once(kValidXml, R"(names="sum,sum:0")", R"(names="a\,b, c ,d\\e")");
   auto g = read_tiny(xml);
