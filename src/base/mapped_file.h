@@ -4,10 +4,8 @@
 // - open() maps the file with PROT_READ; the bytes can never be written through data(). A Tensor viewing the
 //   mapping (Tensor(type, shape, mapping, ptr)) must be treated as read-only: writing faults.
 // - An empty file is legal: size() is 0 and data() is nullptr.
-// - The mapping lives as long as the last std::shared_ptr to it, so Tensors keep it alive through their
-// owner.
-// - Errors (missing file, a directory, mmap failure) throw sparrow::Error naming the path and the system
-// error.
+// - The mapping lives as long as the last std::shared_ptr to it: Tensors keep it alive as their owner.
+// - Errors (missing file, a directory, mmap failure) throw sparrow::Error with the path and the reason.
 #pragma once
 
 #include <cstddef>

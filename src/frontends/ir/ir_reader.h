@@ -4,23 +4,20 @@
 //
 // What the graph gets:
 // - one node per <layer>, in xml order, with node.source_id = the layer id; node.version is the op version
-// that
-//   the layer's "opsetN" selects in the op registry; every <data> attribute is kept as a string in
+//   that the layer's "opsetN" selects in the op registry; every <data> attribute is kept as a string in
 //   node.attrs.
-// - inputs ordered by the input <port> order of the layer, outputs by the output <port> order (port ids of
-// one
-//   layer share one id space; the order in the xml decides the index).
+// - inputs ordered by the layer's input <port> order, outputs by its output <port> order (the input and
+//   output port ids of a layer share one id space; the order in the xml decides the index).
 // - output ports carry the declared precision, dims (-1 = dynamic) and tensor names ("names", comma
-// separated,
-//   "\," escapes a comma inside a name). For Parameter and Const the type comes from data element_type (and
-//   must agree with the port precision); a Parameter's shape comes from its data shape.
-// - IR v10 has no tensor names; as OpenVINO does for v10, the Parameter's layer name is added to its output's
-//   names and each Result's producer gets the name of the producer layer ("name" or "name.port" when the
+//   separated, "\," escapes a comma inside a name). For Parameter and Const the type comes from data
+//   element_type (and must agree with the port precision); a Parameter's shape comes from its data shape.
+// - IR v10 has no tensor names; as OpenVINO does for v10, a Parameter's layer name is added to its output's
+//   names, and each Result's producer port gets the producer layer's name ("name", or "name.port" when the
 //   producer has several outputs).
 // - parameters and results in xml order (as OpenVINO orders them).
 // - Const tensors view the weights (no copy). Offsets in the bin need not be aligned, so a Const's data
-// pointer
-//   may be unaligned for its element type; consumers must not assume alignment. The mapping is read-only.
+//   pointer may be unaligned for its element type; consumers must not assume alignment. The mapping is
+//   read-only: writing through a Const's data faults.
 // Shapes are not inferred here: the caller runs graph::infer_shapes.
 #pragma once
 

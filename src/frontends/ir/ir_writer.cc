@@ -162,95 +162,103 @@ void write_ir(const graph::Graph& graph, const std::filesystem::path& xml, const
   bin_tmp += ".tmp";
   std::filesystem::path xml_tmp = xml;
   xml_tmp += ".tmp";
-  std::ofstream bin_out(bin_tmp, std::ios::binary | std::ios::trunc);
-  SPARROW_CHECK(bin_out.is_open(), bin_tmp.string(), ": cannot open for writing");
-  ConstantWriter constants(bin_out);
+  try {
+    std::ofstream bin_out(bin_tmp, std::ios::binary | std::ios::trunc);
+    SPARROW_CHECK(bin_out.is_open(), bin_tmp.string(), ": cannot open for writing");
+    ConstantWriter constants(bin_out);
 
-  pugi::xml_document doc;
-  pugi::xml_node decl = doc.append_child(pugi::node_declaration);
-  decl.append_attribute("version") = "1.0";
-  pugi::xml_node net = doc.append_child("net");
-  net.append_attribute("name") = graph.name.c_str();
-  net.append_attribute("version") = "11";
-  pugi::xml_node layers = net.append_child("layers");
+    pugi::xml_document doc;
+    pugi::xml_node decl = doc.append_child(pugi::node_declaration);
+    decl.append_attribute("version") = "1.0";
+    pugi::xml_node net = doc.append_child("net");
+    net.append_attribute("name") = graph.name.c_str();
+    net.append_attribute("version") = "11";
+    pugi::xml_node layers = net.append_child("layers");
 
-  std::unordered_map<const graph::Node*, size_t> ids;
-  for (const graph::Node* n : order) ids.emplace(n, ids.size());
+    std::unordered_map<const graph::Node*, size_t> ids;
+    for (const graph::Node* n : order) ids.emplace(n, ids.size());
 
-  for (const graph::Node* n : order) {
-    pugi::xml_node layer = layers.append_child("layer");
-    layer.append_attribute("id") = static_cast<unsigned long long>(ids.at(n));
-    layer.append_attribute("name") = n->name.c_str();
-    layer.append_attribute("type") = n->type.c_str();
-    layer.append_attribute("version") = ("opset" + std::to_string(n->version)).c_str();
+    for (const graph::Node* n : order) {
+      pugi::xml_node layer = layers.append_child("layer");
+      layer.append_attribute("id") = static_cast<unsigned long long>(ids.at(n));
+      layer.append_attribute("name") = n->name.c_str();
+      layer.append_attribute("type") = n->type.c_str();
+      layer.append_attribute("version") = ("opset" + std::to_string(n->version)).c_str();
 
-    std::vector<std::pair<std::string, std::string>> data;
-    if (n->type == "Const") {
-      const Tensor& v = n->value;
-      SPARROW_CHECK(n->outputs.size() == 1, n->describe(), ": a Const has ", n->outputs.size(),
-                    " outputs, expected 1");
-      SPARROW_CHECK(v.element_type() != ElementType::undefined && (v.data() != nullptr || v.byte_size() == 0),
-                    n->describe(), ": the Const has no value");
-      uint64_t offset = constants.write(static_cast<const uint8_t*>(v.data()), v.byte_size());
-      data = {{"element_type", std::string(to_string(v.element_type()))},
-              {"shape", shape_attr(PartialShape(v.shape()))},
-              {"offset", std::to_string(offset)},
-              {"size", std::to_string(v.byte_size())}};
-    } else if (n->type == "Parameter") {
-      SPARROW_CHECK(n->outputs.size() == 1, n->describe(), ": a Parameter has ", n->outputs.size(),
-                    " outputs, expected 1");
-      data = {{"shape", shape_attr(n->outputs[0].shape)},
-              {"element_type", std::string(to_string(n->outputs[0].type))}};
-    } else {
-      for (const auto& [key, value] : n->attrs.all()) data.emplace_back(key, value);
-    }
-    if (!data.empty()) {
-      pugi::xml_node d = layer.append_child("data");
-      for (const auto& [key, value] : data) d.append_attribute(key.c_str()) = value.c_str();
-    }
+      std::vector<std::pair<std::string, std::string>> data;
+      if (n->type == "Const") {
+        const Tensor& v = n->value;
+        SPARROW_CHECK(n->outputs.size() == 1, n->describe(), ": a Const has ", n->outputs.size(),
+                      " outputs, expected 1");
+        SPARROW_CHECK(
+            v.element_type() != ElementType::undefined && (v.data() != nullptr || v.byte_size() == 0),
+            n->describe(), ": the Const has no value");
+        uint64_t offset = constants.write(static_cast<const uint8_t*>(v.data()), v.byte_size());
+        data = {{"element_type", std::string(to_string(v.element_type()))},
+                {"shape", shape_attr(PartialShape(v.shape()))},
+                {"offset", std::to_string(offset)},
+                {"size", std::to_string(v.byte_size())}};
+      } else if (n->type == "Parameter") {
+        SPARROW_CHECK(n->outputs.size() == 1, n->describe(), ": a Parameter has ", n->outputs.size(),
+                      " outputs, expected 1");
+        data = {{"shape", shape_attr(n->outputs[0].shape)},
+                {"element_type", std::string(to_string(n->outputs[0].type))}};
+      } else {
+        for (const auto& [key, value] : n->attrs.all()) data.emplace_back(key, value);
+      }
+      if (!data.empty()) {
+        pugi::xml_node d = layer.append_child("data");
+        for (const auto& [key, value] : data) d.append_attribute(key.c_str()) = value.c_str();
+      }
 
-    size_t port_id = 0;
-    if (!n->inputs.empty()) {
-      pugi::xml_node in = layer.append_child("input");
-      for (const graph::Edge& e : n->inputs) add_port(in, port_id++, e.node->outputs.at(e.port), false);
-    }
-    if (!n->outputs.empty()) {
-      pugi::xml_node out = layer.append_child("output");
-      for (const graph::OutputPort& p : n->outputs) {
-        graph::OutputPort port = p;
-        if (n->type == "Const") {
-          port.type = n->value.element_type();
-          port.shape = PartialShape(n->value.shape());
+      size_t port_id = 0;
+      if (!n->inputs.empty()) {
+        pugi::xml_node in = layer.append_child("input");
+        for (const graph::Edge& e : n->inputs) add_port(in, port_id++, e.node->outputs.at(e.port), false);
+      }
+      if (!n->outputs.empty()) {
+        pugi::xml_node out = layer.append_child("output");
+        for (const graph::OutputPort& p : n->outputs) {
+          graph::OutputPort port = p;
+          if (n->type == "Const") {
+            port.type = n->value.element_type();
+            port.shape = PartialShape(n->value.shape());
+          }
+          add_port(out, port_id++, port, true);
         }
-        add_port(out, port_id++, port, true);
       }
     }
-  }
 
-  pugi::xml_node edges = net.append_child("edges");
-  for (const graph::Node* n : order) {
-    for (size_t i = 0; i < n->inputs.size(); ++i) {
-      const graph::Edge& e = n->inputs[i];
-      pugi::xml_node edge = edges.append_child("edge");
-      edge.append_attribute("from-layer") = static_cast<unsigned long long>(ids.at(e.node));
-      edge.append_attribute("from-port") = static_cast<unsigned long long>(e.node->inputs.size() + e.port);
-      edge.append_attribute("to-layer") = static_cast<unsigned long long>(ids.at(n));
-      edge.append_attribute("to-port") = static_cast<unsigned long long>(i);
+    pugi::xml_node edges = net.append_child("edges");
+    for (const graph::Node* n : order) {
+      for (size_t i = 0; i < n->inputs.size(); ++i) {
+        const graph::Edge& e = n->inputs[i];
+        pugi::xml_node edge = edges.append_child("edge");
+        edge.append_attribute("from-layer") = static_cast<unsigned long long>(ids.at(e.node));
+        edge.append_attribute("from-port") = static_cast<unsigned long long>(e.node->inputs.size() + e.port);
+        edge.append_attribute("to-layer") = static_cast<unsigned long long>(ids.at(n));
+        edge.append_attribute("to-port") = static_cast<unsigned long long>(i);
+      }
     }
-  }
 
-  bin_out.close();
-  SPARROW_CHECK(bin_out.good(), bin_tmp.string(), ": writing failed");
-  std::ofstream xml_out(xml_tmp, std::ios::binary | std::ios::trunc);
-  SPARROW_CHECK(xml_out.is_open(), xml_tmp.string(), ": cannot open for writing");
-  doc.save(xml_out, "\t", pugi::format_default, pugi::encoding_utf8);
-  xml_out.close();
-  SPARROW_CHECK(xml_out.good(), xml_tmp.string(), ": writing failed");
-  std::error_code ec;
-  std::filesystem::rename(bin_tmp, bin_path, ec);
-  SPARROW_CHECK(!ec, bin_path.string(), ": cannot replace: ", ec.message());
-  std::filesystem::rename(xml_tmp, xml, ec);
-  SPARROW_CHECK(!ec, xml.string(), ": cannot replace: ", ec.message());
+    bin_out.close();
+    SPARROW_CHECK(bin_out.good(), bin_tmp.string(), ": writing failed");
+    std::ofstream xml_out(xml_tmp, std::ios::binary | std::ios::trunc);
+    SPARROW_CHECK(xml_out.is_open(), xml_tmp.string(), ": cannot open for writing");
+    doc.save(xml_out, "\t", pugi::format_default, pugi::encoding_utf8);
+    xml_out.close();
+    SPARROW_CHECK(xml_out.good(), xml_tmp.string(), ": writing failed");
+    std::error_code ec;
+    std::filesystem::rename(bin_tmp, bin_path, ec);
+    SPARROW_CHECK(!ec, bin_path.string(), ": cannot replace: ", ec.message());
+    std::filesystem::rename(xml_tmp, xml, ec);
+    SPARROW_CHECK(!ec, xml.string(), ": cannot replace: ", ec.message());
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(bin_tmp, ignored);
+    std::filesystem::remove(xml_tmp, ignored);
+    throw;
+  }
 }
 
 }  // namespace sparrow::ir
