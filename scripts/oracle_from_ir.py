@@ -97,9 +97,10 @@ class IR:
             return (a * b).astype(np.float32)
         raise SystemExit(f"layer {layer.get('name')}: {kind} is not part of a constant subgraph")
 
-    def operand(self, name, index):
-        """Constant value feeding input `index` of the layer called `name`."""
-        return torch.from_numpy(self.value(self.input_of(self.layer(name), index)))
+    def operand(self, name, index, dtype=torch.float32):
+        """Constant value feeding input `index` of the layer called `name` (floats as `dtype`)."""
+        t = torch.from_numpy(self.value(self.input_of(self.layer(name), index)))
+        return t.to(dtype) if t.is_floating_point() else t
 
 
 def fake_quantize(x, il, ih, ol, oh, levels):
@@ -111,7 +112,8 @@ def fake_quantize(x, il, ih, ol, oh, levels):
 
 
 class Bert:
-    def __init__(self, model_dir):
+    def __init__(self, model_dir, dtype=torch.float32):
+        self.dtype = dtype
         with open(os.path.join(model_dir, "config.json")) as f:
             self.cfg = json.load(f)
         self.ir = IR(os.path.join(model_dir, "openvino_model.xml"))
@@ -121,23 +123,23 @@ class Bert:
         assert self.ir.attr(mvn, "eps_mode") == "inside_sqrt" and self.ir.attr(mvn, "normalize_variance") == "true"
 
     def linear(self, x, prefix):
-        w = self.ir.operand(prefix + "/MatMul", 1)
+        w = self.ir.operand(prefix + "/MatMul", 1, self.dtype)
         assert self.ir.attr(self.ir.layer(prefix + "/MatMul"), "transpose_b") == "true"
-        return torch.matmul(x, w.t()) + self.ir.operand(prefix + "/Add", 1)
+        return torch.matmul(x, w.t()) + self.ir.operand(prefix + "/Add", 1, self.dtype)
 
     def layer_norm(self, x, prefix):
         mean = x.mean(dim=-1, keepdim=True)
         d = x - mean
         var = (d * d).mean(dim=-1, keepdim=True)
-        y = d / torch.sqrt(var + torch.tensor(self.eps, dtype=torch.float32))
-        return y * self.ir.operand(prefix + "/Multiply", 1) + self.ir.operand(prefix + "/Add", 1)
+        y = d / torch.sqrt(var + torch.tensor(self.eps, dtype=self.dtype))
+        return y * self.ir.operand(prefix + "/Multiply", 1, self.dtype) + self.ir.operand(prefix + "/Add", 1, self.dtype)
 
     def quantize(self, x, name):
         if not self.quantized:
             return x
         fq = self.ir.layer(name + "/FakeQuantize")
         levels = int(self.ir.attr(fq, "levels"))
-        il, ih, ol, oh = (self.ir.operand(name + "/FakeQuantize", i) for i in range(1, 5))
+        il, ih, ol, oh = (self.ir.operand(name + "/FakeQuantize", i, self.dtype) for i in range(1, 5))
         return fake_quantize(x, il, ih, ol, oh, levels)
 
     @torch.no_grad()
@@ -146,13 +148,13 @@ class Bert:
         H, nh = int(self.cfg["hidden_size"]), int(self.cfg["num_attention_heads"])
         hd = H // nh
         e = "bert.embeddings"
-        x = (self.ir.operand(e + ".word_embeddings/Gather", 0)[ids] +
-             self.ir.operand(e + ".token_type_embeddings/Gather", 0)[types])
-        x = x + self.ir.operand(e + ".position_embeddings/Gather", 0)[torch.arange(S)].unsqueeze(0)
+        x = (self.ir.operand(e + ".word_embeddings/Gather", 0, self.dtype)[ids] +
+             self.ir.operand(e + ".token_type_embeddings/Gather", 0, self.dtype)[types])
+        x = x + self.ir.operand(e + ".position_embeddings/Gather", 0, self.dtype)[torch.arange(S)].unsqueeze(0)
         x = self.layer_norm(x, e + ".LayerNorm")
-        add_mask = torch.where(mask == 0, torch.tensor(torch.finfo(torch.float32).min),
-                               torch.tensor(0.0)).reshape(B, 1, 1, S)
-        scale = torch.tensor(1.0 / math.sqrt(hd), dtype=torch.float32)
+        add_mask = torch.where(mask == 0, torch.tensor(torch.finfo(torch.float32).min, dtype=self.dtype),
+                               torch.tensor(0.0, dtype=self.dtype)).reshape(B, 1, 1, S)
+        scale = torch.tensor(1.0 / math.sqrt(hd), dtype=self.dtype)
         for i in range(int(self.cfg["num_hidden_layers"])):
             p = f"bert.encoder.layer.{i}"
             xq = self.quantize(x, p + ".attention.self.input_quantizer")
@@ -175,9 +177,11 @@ def main():
     ap.add_argument("model_dir")
     ap.add_argument("--cases", required=True, help="JSON file with a list of token batches")
     ap.add_argument("--out", help="write the JSON here instead of stdout")
+    ap.add_argument("--float64", action="store_true",
+                    help="compute in float64 (diagnostics: shows how far float rounding alone moves the logits)")
     args = ap.parse_args()
     torch.set_num_threads(1)
-    model = Bert(args.model_dir)
+    model = Bert(args.model_dir, torch.float64 if args.float64 else torch.float32)
     with open(args.cases) as f:
         cases = json.load(f)
     out = {"precision": "int8" if model.quantized else "fp32", "cases": []}

@@ -112,7 +112,7 @@ nlohmann::json rows(const std::vector<int64_t>& v, int64_t batch, int64_t seq) {
 }
 
 // The oracle's logits per case, from scripts/oracle_from_ir.py run by Debian's python (it has torch).
-nlohmann::json oracle(const fs::path& dir, const std::vector<Case>& cases) {
+nlohmann::json oracle(const fs::path& dir, const std::vector<Case>& cases, bool float64 = false) {
   nlohmann::json in = nlohmann::json::array();
   for (const Case& c : cases)
     in.push_back({{"name", c.name},
@@ -120,12 +120,13 @@ nlohmann::json oracle(const fs::path& dir, const std::vector<Case>& cases) {
                   {"attention_mask", rows(c.batch.attention_mask, c.batch.batch, c.batch.seq)},
                   {"token_type_ids", rows(c.batch.token_type_ids, c.batch.batch, c.batch.seq)}});
   fs::path cases_file = work_dir() / (dir.filename().string() + ".cases.json");
-  fs::path out_file = work_dir() / (dir.filename().string() + ".oracle.json");
+  fs::path out_file = work_dir() / (dir.filename().string() + (float64 ? ".oracle64.json" : ".oracle.json"));
   std::ofstream(cases_file) << in.dump();
   fs::path log = work_dir() / (dir.filename().string() + ".oracle.log");
-  int rc = run("/usr/bin/python3 " + quote(source_dir() / "scripts/oracle_from_ir.py") + " " + quote(dir) +
-                   " --cases " + quote(cases_file) + " --out " + quote(out_file),
-               log);
+  int rc =
+      run("/usr/bin/python3 " + quote(source_dir() / "scripts/oracle_from_ir.py") + " " + quote(dir) +
+              " --cases " + quote(cases_file) + " --out " + quote(out_file) + (float64 ? " --float64" : ""),
+          log);
   EXPECT_EQ(rc, 0) << read_text(log);
   if (rc != 0) return {};
   return nlohmann::json::parse(read_text(out_file));
@@ -310,7 +311,20 @@ TEST(SynthErrors, ClearMessages) {
 }
 
 // BERT-base generation takes ~15-20 s here (2 shared cores); it is the project's default model, so it is
-// checked end to end: time, sparsity of all 72 encoder weights, and the oracle on a few rows.
+// checked end to end: time, sparsity of all 72 encoder weights, and the oracle on 5 rows.
+//
+// The int8 bound differs from the tiny model's, for a measured reason. 12 layers x 4 quantizers see ~10^5
+// activations per sentence, so several land within float noise of a rounding tie in every row, not in a rare
+// one: each flip moves one activation by one step, and the flips add up through 12 layers. The oracle itself
+// shows it: the same PyTorch code in float64 instead of float32 moves these logits by 0.02-0.06 (measured,
+// seed 42), while the fp32 model's float64 and float32 logits agree within 7e-7 and sparrow's fp32 BERT-base
+// logits match PyTorch's within 1e-6 (so the 12-layer math itself is not in doubt). The yardstick is that
+// float32-vs-float64 spread, measured in the test: sparrow may differ from the float32 oracle by at most
+// kNoiseFactor times it (and at least by the tiny model's flip bound); a spread above kMaxNoise would mean
+// the generator made an ill-conditioned model.
+constexpr double kNoiseFactor = 3.0;
+constexpr double kMaxNoise = 0.1;
+
 TEST(SynthBertBase, Int8WithinAMinuteAndMatchesOracle) {
   fs::path dir = work_dir() / "bert-base-int8";
   auto start = std::chrono::steady_clock::now();
@@ -323,27 +337,36 @@ TEST(SynthBertBase, Int8WithinAMinuteAndMatchesOracle) {
   std::vector<Case> cases = make_cases(128);
   cases.erase(cases.begin() + 2, cases.end() - 1);  // two single sentences and the padded pair batch
   nlohmann::json want = oracle(dir, cases);
-  ASSERT_FALSE(want.is_null());
+  nlohmann::json want64 = oracle(dir, cases, true);
+  ASSERT_FALSE(want.is_null() || want64.is_null());
+  double noise = 0;
+  for (size_t i = 0; i < cases.size(); ++i)
+    for (size_t r = 0; r < want["cases"][i]["logits"].size(); ++r)
+      for (size_t l = 0; l < 2; ++l)
+        noise = std::max(noise, std::abs(want["cases"][i]["logits"][r][l].get<double>() -
+                                         want64["cases"][i]["logits"][r][l].get<double>()));
+  EXPECT_LT(noise, kMaxNoise) << "the oracle's own float32/float64 spread";
+  const double bound = std::max(kInt8FlipTolerance, kNoiseFactor * noise);
+
   Core core;
   CompiledModel compiled = core.compile_model(core.read_model(dir / "openvino_model.xml"));
   double max_diff = 0;
-  int beyond_clean = 0;
+  int rows = 0;
   for (size_t i = 0; i < cases.size(); ++i) {
     std::vector<float> got = run_tokens(compiled, cases[i].batch);
     const nlohmann::json& w = want["cases"][i]["logits"];
     ASSERT_EQ(got.size(), w.size() * 2);
-    for (size_t r = 0; r < w.size(); ++r) {
-      double d = std::max(std::abs(got[2 * r] - w[r][0].get<double>()),
-                          std::abs(got[2 * r + 1] - w[r][1].get<double>()));
+    for (size_t r = 0; r < w.size(); ++r, ++rows) {
+      double w0 = w[r][0].get<double>(), w1 = w[r][1].get<double>();
+      double d = std::max(std::abs(got[2 * r] - w0), std::abs(got[2 * r + 1] - w1));
       max_diff = std::max(max_diff, d);
-      beyond_clean += d > kInt8CleanTolerance;
-      EXPECT_LE(d, kInt8FlipTolerance) << cases[i].name << " row " << r;
+      EXPECT_LE(d, bound) << cases[i].name << " row " << r;
+      if (std::abs(w0 - w1) > 2 * bound) EXPECT_EQ(got[2 * r] > got[2 * r + 1], w0 > w1) << cases[i].name;
     }
   }
-  // 5 rows: at most one may sit on a rounding tie (the share bound of the tiny tests, rounded up).
-  EXPECT_LE(beyond_clean, 1);
-  std::printf("bert-base-int8: max |sparrow - PyTorch| %.3g, %d of 5 rows beyond %.0e\n", max_diff,
-              beyond_clean, kInt8CleanTolerance);
+  EXPECT_EQ(rows, 5);
+  std::printf("bert-base-int8: max |sparrow - PyTorch f32| %.3g, |PyTorch f32 - f64| %.3g, bound %.3g\n",
+              max_diff, noise, bound);
   fs::remove_all(work_dir());  // 185 MB
 }
 
