@@ -166,7 +166,9 @@ Stats compare_with_oracle(const fs::path& dir, bool int8) {
       if (diff > kInt8CleanTolerance) {
         ++stats.flip_rows;
         EXPECT_LE(diff, kInt8FlipTolerance) << where;
-        if (std::abs(w0 - w1) > kInt8FlipTolerance) EXPECT_EQ(got[2 * r] > got[2 * r + 1], w0 > w1) << where;
+        if (std::abs(w0 - w1) > kInt8FlipTolerance) {
+          EXPECT_EQ(got[2 * r] > got[2 * r + 1], w0 > w1) << where;
+        }
       }
     }
   }
@@ -284,8 +286,11 @@ TEST_F(SynthTiny, LayersAndSparsityOptions) {
   fs::path dense = work_dir() / "tiny-dense";
   synth(dense, "--preset tiny --sparsity 0 --layers 1");
   Core core;
-  for (const LayerInfo& l : core.read_model(dense / "openvino_model.xml")->layers())
-    if (!l.weight_shape.empty()) EXPECT_LT(l.weight_zero_fraction, 0.01) << l.name;
+  for (const LayerInfo& l : core.read_model(dense / "openvino_model.xml")->layers()) {
+    if (!l.weight_shape.empty()) {
+      EXPECT_LT(l.weight_zero_fraction, 0.01) << l.name;
+    }
+  }
 }
 
 TEST(SynthErrors, ClearMessages) {
@@ -361,7 +366,9 @@ TEST(SynthBertBase, Int8WithinAMinuteAndMatchesOracle) {
       double d = std::max(std::abs(got[2 * r] - w0), std::abs(got[2 * r + 1] - w1));
       max_diff = std::max(max_diff, d);
       EXPECT_LE(d, bound) << cases[i].name << " row " << r;
-      if (std::abs(w0 - w1) > 2 * bound) EXPECT_EQ(got[2 * r] > got[2 * r + 1], w0 > w1) << cases[i].name;
+      if (std::abs(w0 - w1) > 2 * bound) {
+        EXPECT_EQ(got[2 * r] > got[2 * r + 1], w0 > w1) << cases[i].name;
+      }
     }
   }
   EXPECT_EQ(rows, 5);
