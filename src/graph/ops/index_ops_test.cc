@@ -74,6 +74,21 @@ TEST(IndexOps, GatherBatchDims) {
   expect_error([&] { gather(8, data, i64({3, 1}, {0, 0, 0}), 1, 1); }, {"batch dimension 0"});
 }
 
+TEST(IndexOps, GatherSpecExamples) {
+  // Gather-7 example 3: batch_dims = 2, axis = 2
+  Tensor data3 = f32({2, 2, 5}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20});
+  Tensor idx3 = i32({2, 2, 3}, {0, 0, 4, 4, 0, 0, 1, 2, 4, 4, 3, 2});
+  EXPECT_EQ(values<float>(gather(7, data3, idx3, 2, 2)),
+            (std::vector<float>{1, 1, 5, 10, 6, 6, 12, 13, 15, 20, 19, 18}));
+  // Gather-7 example 4: batch_dims = 1, axis = 2, data [2,1,5,4], indices [2,3] -> [2,1,3,4]
+  std::vector<float> d(40);
+  for (int i = 0; i < 40; ++i) d[i] = static_cast<float>(i + 1);
+  Tensor out = gather(7, f32({2, 1, 5, 4}, d), i64({2, 3}, {1, 2, 4, 4, 3, 2}), 2, 1);
+  EXPECT_EQ(out.shape(), (Shape{2, 1, 3, 4}));
+  EXPECT_EQ(values<float>(out), (std::vector<float>{5,  6,  7,  8,  9,  10, 11, 12, 17, 18, 19, 20,
+                                                    37, 38, 39, 40, 33, 34, 35, 36, 29, 30, 31, 32}));
+}
+
 TEST(IndexOps, GatherInferPartial) {
   auto port = OpTest("Gather", 8)
                   .param(ElementType::f32, {30522, 768})
