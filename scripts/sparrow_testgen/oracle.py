@@ -1,4 +1,9 @@
-"""PyTorch float32 oracle: the generated graph's math, op for op, with OpenVINO FakeQuantize-1 semantics."""
+"""PyTorch oracle: the generated graph's math, op for op, with OpenVINO FakeQuantize-1 semantics.
+
+Tensors between ops are float32. Elementwise ops run in float32; ops that sum (MatMul, MVN, ReduceMean,
+SoftMax) and Gelu-7 run in float64 and round once (f64_accumulate, the default), which keeps the oracle
+on the same side of FakeQuantize rounding boundaries as engines that accumulate exactly or in double.
+"""
 
 import math
 
@@ -29,7 +34,7 @@ class Oracle:
       act: per activation quantizer name: (il, ih, ol, oh) floats (levels 256)
     """
 
-    def __init__(self, model):
+    def __init__(self, model, f64_accumulate=True):
         self.cfg = model["cfg"]
         t = {k: torch.from_numpy(v) for k, v in model["tensors"].items()}
         self.t = t
@@ -49,18 +54,36 @@ class Oracle:
         self.head_dim = H // nh
         self.attn_scale = torch.tensor(1.0 / math.sqrt(self.head_dim), dtype=torch.float32)
         self.eps = torch.tensor(self.cfg["eps"], dtype=torch.float32)
+        self.f64_accumulate = f64_accumulate
+
+    def _mm(self, a, b):
+        if self.f64_accumulate:
+            return torch.matmul(a.double(), b.double()).float()
+        return torch.matmul(a, b)
 
     # -- pieces in graph order ----------------------------------------------------------------------
     def _layernorm(self, x, prefix):
-        mean = x.mean(dim=-1, keepdim=True)
-        d = x - mean
-        sq = d * d if self.cfg["layernorm"] != "decomposed" else torch.pow(d, 2.0)
-        var = sq.mean(dim=-1, keepdim=True)
-        y = d / torch.sqrt(var + self.eps)
+        if self.cfg["layernorm"] == "mvn" and self.f64_accumulate:
+            x64 = x.double()
+            d64 = x64 - x64.mean(dim=-1, keepdim=True)
+            var64 = (d64 * d64).mean(dim=-1, keepdim=True)
+            y = (d64 / torch.sqrt(var64 + self.eps.double())).float()
+        else:
+            mean = self._mean(x)
+            d = x - mean
+            sq = d * d if self.cfg["layernorm"] != "decomposed" else torch.pow(d, 2.0)
+            y = d / torch.sqrt(self._mean(sq) + self.eps)
         return y * self.t[prefix + ".weight"] + self.t[prefix + ".bias"]
+
+    def _mean(self, x):
+        if self.f64_accumulate:
+            return x.double().mean(dim=-1, keepdim=True).float()
+        return x.mean(dim=-1, keepdim=True)
 
     def _gelu(self, x):
         if self.cfg["gelu"] == "gelu":
+            if self.f64_accumulate:
+                return torch.nn.functional.gelu(x.double()).float()
             return torch.nn.functional.gelu(x)
         half = x * 0.5
         e = torch.erf(x / torch.tensor(math.sqrt(2.0), dtype=torch.float32))
@@ -83,7 +106,7 @@ class Oracle:
             w = self.lin_w[prefix]
         else:
             w = self.t[prefix + ".weight"]
-        return torch.matmul(x, w.t()) + self.t[prefix + ".bias"]
+        return self._mm(x, w.t()) + self.t[prefix + ".bias"]
 
     def forward(self, ids, mask, tt, use_quant=True, stats=None):
         """ids/mask/tt: int64 tensors [B,S]. stats: optional dict name -> [min, max] of each quantizer's
@@ -109,9 +132,9 @@ class Oracle:
                 return y.reshape(B, S, nh, hd).permute(0, 2, 1, 3)
 
             q, k, v = heads("query"), heads("key"), heads("value")
-            scores = torch.matmul(q, k.transpose(-1, -2)) * self.attn_scale + add_mask
-            probs = torch.softmax(scores, dim=-1)
-            ctx = torch.matmul(probs, v).permute(0, 2, 1, 3).reshape(B, S, H)
+            scores = self._mm(q, k.transpose(-1, -2)) * self.attn_scale + add_mask
+            probs = torch.softmax(scores.double() if self.f64_accumulate else scores, dim=-1).float()
+            ctx = self._mm(probs, v).permute(0, 2, 1, 3).reshape(B, S, H)
             ctx = self._quant(ctx, p + "attention.output.input_quantizer", use_quant, stats)
             a = self._linear(ctx, p + "attention.output.dense", use_quant) + x
             x = self._layernorm(a, p + "attention.output.LayerNorm")
