@@ -1,6 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <random>
 
@@ -121,19 +120,14 @@ TEST(MathOps, MatMulMatchesDoubleReference) {
     }
 }
 
-TEST(MathOps, MatMulBertSizedIsFast) {
+// Speed is measured in bench/, never asserted here; this checks a BERT-sized product end to end.
+TEST(MathOps, MatMulBertSized) {
   const int M = 64, K = 768, N = 3072;
   std::vector<float> a(M * K, 0.5f), b(K * N, 0.25f);
-  Tensor ta = f32({M, K}, a), tb = f32({K, N}, b);
-  auto start = std::chrono::steady_clock::now();
-  Tensor out = matmul(ta, tb);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_EQ(values<float>(out)[0], 96.0f);
-  std::printf("MatMul [64x768]x[768x3072]: %.3f s\n", seconds);
-#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__)
-  // The target is well under 0.5 s on one core; the bound leaves room for a loaded shared machine.
-  EXPECT_LT(seconds, 1.0);
-#endif
+  Tensor out = matmul(f32({M, K}, a), f32({K, N}, b));
+  std::vector<float> v = values<float>(out);
+  ASSERT_EQ(v.size(), size_t{M} * N);
+  for (float x : v) ASSERT_EQ(x, 96.0f);
 }
 
 // ---- SoftMax ----
