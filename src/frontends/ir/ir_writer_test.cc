@@ -130,14 +130,7 @@ TEST(IrWriter, RoundTripsSst2Model) {
 // ones).
 TEST(IrWriter, RoundTripsSst2ModelAfterShapeInference) {
   std::filesystem::path xml = shared("models/sst2-tiny-sparse-int8/openvino_model.xml");
-  std::unique_ptr<graph::Graph> g;
-  try {
-    g = read_ir(xml);
-  } catch (const Error& e) {
-    if (std::string(e.what()).find("unsupported op type") != std::string::npos)
-      GTEST_SKIP() << "op registry incomplete: " << e.what();
-    throw;
-  }
+  std::unique_ptr<graph::Graph> g = read_ir(xml);
   graph::infer_shapes(*g, graph::DeclaredShapes::kCheck);
   testing::TempDir dir;
   write_ir(*g, dir / "m.xml");
