@@ -17,9 +17,11 @@ variants=(
   "tiny-int8-fq-decomposed-erf|--preset tiny --precision int8 --weights fq --layernorm decomposed --gelu erf"
   "tiny-int8-compressed-static|--preset tiny --precision int8 --weights compressed --shapes static --static-shape 2,16"
   "tiny-int8-dense|--preset tiny --precision int8 --weights compressed --sparsity 0"
+  "tiny-int8-mul-maskadd-f16emb|--preset tiny --precision int8 --weights fq --layernorm decomposed-mul --mask-broadcast add --f16-embeddings"
   "bertbase2-fp32|--preset bert-base --layers 2 --precision fp32"
   "bertbase2-int8-compressed|--preset bert-base --layers 2 --precision int8 --weights compressed"
   "bertbase2-int8-fq-decomposed-erf|--preset bert-base --layers 2 --precision int8 --weights fq --layernorm decomposed --gelu erf"
+  "bertbase-int8-compressed-f16emb|--preset bert-base --precision int8 --weights compressed --f16-embeddings"
 )
 
 generator_hash=$(cat "$root"/scripts/gen_test_model.py $(find "$root/scripts/sparrow_testgen" -name '*.py' 2>/dev/null | sort) | sha256sum | cut -c1-16)

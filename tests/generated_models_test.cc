@@ -43,15 +43,39 @@ void check_model(const std::string& name) {
   checker.finish(name);
 }
 
-TEST(GeneratedModels, TinyFp32MvnGelu) { check_model("tiny-fp32-mvn-gelu"); }
-TEST(GeneratedModels, TinyFp32DecomposedErf) { check_model("tiny-fp32-decomposed-erf"); }
-TEST(GeneratedModels, TinyInt8CompressedMvnGelu) { check_model("tiny-int8-compressed-mvn-gelu"); }
-TEST(GeneratedModels, TinyInt8FqDecomposedErf) { check_model("tiny-int8-fq-decomposed-erf"); }
-TEST(GeneratedModels, TinyInt8CompressedStatic) { check_model("tiny-int8-compressed-static"); }
-TEST(GeneratedModels, TinyInt8Dense) { check_model("tiny-int8-dense"); }
-TEST(GeneratedModels, BertBaseShapeFp32) { check_model("bertbase2-fp32"); }
-TEST(GeneratedModels, BertBaseShapeInt8Compressed) { check_model("bertbase2-int8-compressed"); }
-TEST(GeneratedModels, BertBaseShapeInt8FqDecomposedErf) { check_model("bertbase2-int8-fq-decomposed-erf"); }
+TEST(GeneratedModels, TinyFp32MvnGelu) {
+  check_model("tiny-fp32-mvn-gelu");
+}
+TEST(GeneratedModels, TinyFp32DecomposedErf) {
+  check_model("tiny-fp32-decomposed-erf");
+}
+TEST(GeneratedModels, TinyInt8CompressedMvnGelu) {
+  check_model("tiny-int8-compressed-mvn-gelu");
+}
+TEST(GeneratedModels, TinyInt8FqDecomposedErf) {
+  check_model("tiny-int8-fq-decomposed-erf");
+}
+TEST(GeneratedModels, TinyInt8CompressedStatic) {
+  check_model("tiny-int8-compressed-static");
+}
+TEST(GeneratedModels, TinyInt8Dense) {
+  check_model("tiny-int8-dense");
+}
+TEST(GeneratedModels, TinyInt8MulLayerNormMaskAddF16Embeddings) {
+  check_model("tiny-int8-mul-maskadd-f16emb");
+}
+TEST(GeneratedModels, BertBaseInt8Compressed12Layers) {
+  check_model("bertbase-int8-compressed-f16emb");
+}
+TEST(GeneratedModels, BertBaseShapeFp32) {
+  check_model("bertbase2-fp32");
+}
+TEST(GeneratedModels, BertBaseShapeInt8Compressed) {
+  check_model("bertbase2-int8-compressed");
+}
+TEST(GeneratedModels, BertBaseShapeInt8FqDecomposedErf) {
+  check_model("bertbase2-int8-fq-decomposed-erf");
+}
 
 }  // namespace
 }  // namespace sparrow::testing

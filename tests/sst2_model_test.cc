@@ -22,7 +22,9 @@ constexpr double kClean = 1e-4;
 constexpr double kTie = 1.5e-3;
 constexpr int kMaxTieRows = 5;
 
-std::filesystem::path model_dir() { return shared_dir() / "data/models/sst2-tiny-sparse-int8"; }
+std::filesystem::path model_dir() {
+  return shared_dir() / "data/models/sst2-tiny-sparse-int8";
+}
 
 nlohmann::json load_golden() {
   std::ifstream f(model_dir() / "golden.json");
@@ -85,7 +87,8 @@ TEST(Sst2RealModel, PaddedBatchEqualsSingleSentences) {
   const auto& items = golden["dev_first100"];
   TokenBatch b;
   b.batch = 8;
-  for (int i = 0; i < 8; ++i) b.seq = std::max<int64_t>(b.seq, static_cast<int64_t>(items[i]["input_ids"].size()));
+  for (int i = 0; i < 8; ++i)
+    b.seq = std::max<int64_t>(b.seq, static_cast<int64_t>(items[i]["input_ids"].size()));
   for (int i = 0; i < 8; ++i) {
     const auto& ids = items[i]["input_ids"];
     for (int64_t s = 0; s < b.seq; ++s) {
@@ -103,6 +106,35 @@ TEST(Sst2RealModel, PaddedBatchEqualsSingleSentences) {
     EXPECT_NEAR(batched[2 * i], single[0], kTie) << i;
     EXPECT_NEAR(batched[2 * i + 1], single[1], kTie) << i;
   }
+}
+
+// Reshaping the dynamic IR to a static shape lets constant folding collapse every ShapeOf -> Gather -> Concat
+// subgraph into constant reshape targets; the logits stay those of the dynamic model.
+TEST(Sst2RealModel, StaticReshapeFoldsShapeSubgraphs) {
+  nlohmann::json golden = load_golden();
+  const auto& item = golden["examples"][0];
+  TokenBatch b = one_sentence(item["input_ids"]);
+  Core core;
+  auto model = core.read_model(model_dir() / "openvino_model.xml");
+  CompiledModel dynamic = core.compile_model(model);
+  int dynamic_shapeofs = 0;
+  for (const LayerInfo& l : dynamic.layers()) dynamic_shapeofs += l.type == "ShapeOf";
+  EXPECT_GT(dynamic_shapeofs, 0);
+
+  model->reshape(PartialShape{1, b.seq});
+  EXPECT_EQ(model->outputs()[0].shape.to_string(), "[1,2]");
+  CompiledModel fixed = core.compile_model(model);
+  for (const LayerInfo& l : fixed.layers()) {
+    EXPECT_NE(l.type, "ShapeOf") << l.name;
+    EXPECT_NE(l.type, "Concat") << l.name;
+  }
+  std::vector<float> a = run_tokens(dynamic, b), c = run_tokens(fixed, b);
+  EXPECT_EQ(a, c);
+  EXPECT_NEAR(c[0], item["logits"][0].get<double>(), kClean);
+  EXPECT_NEAR(c[1], item["logits"][1].get<double>(), kClean);
+
+  TokenBatch longer = one_sentence(nlohmann::json::parse("[101, 2002, 102, 0]"));
+  EXPECT_THROW(run_tokens(fixed, longer), Error);  // the static model takes [1, seq] only
 }
 
 TEST(Sst2RealModel, TokenIdOutsideVocabularyIsAnError) {

@@ -37,8 +37,8 @@ int OpRegistry::resolve_version(std::string_view type, std::string_view opset) c
   int n = 0;
   std::string_view digits = opset.substr(opset.starts_with("opset") ? 5 : opset.size());
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-  SPARROW_CHECK(!digits.empty() && ec == std::errc() && ptr == digits.data() + digits.size() && n > 0,
-                "op ", type, ": unsupported version '", opset, "' (expected opset1 ... opset16)");
+  SPARROW_CHECK(!digits.empty() && ec == std::errc() && ptr == digits.data() + digits.size() && n > 0, "op ",
+                type, ": unsupported version '", opset, "' (expected opset1 ... opset16)");
   int chosen = 0;
   for (int v : def->versions)
     if (v <= n) chosen = v;
@@ -62,18 +62,21 @@ const OpDef& def_for(const Node& node) {
 
 }  // namespace
 
-std::vector<OutputPort> infer_node(const Node& node) {
+std::vector<OutputPort> infer_node(const Node& node, const KnownValueFn& known) {
   const OpDef& def = def_for(node);
   int n = static_cast<int>(node.inputs.size());
-  SPARROW_CHECK(n >= def.min_inputs && n <= def.max_inputs, node.describe(), ": has ", n, " inputs, expected ",
-                def.min_inputs == def.max_inputs ? std::to_string(def.min_inputs)
-                                                 : std::to_string(def.min_inputs) + " to " +
-                                                       std::to_string(def.max_inputs));
+  SPARROW_CHECK(n >= def.min_inputs && n <= def.max_inputs, node.describe(), ": has ", n,
+                " inputs, expected ",
+                def.min_inputs == def.max_inputs
+                    ? std::to_string(def.min_inputs)
+                    : std::to_string(def.min_inputs) + " to " + std::to_string(def.max_inputs));
   std::vector<ValueInfo> info;
   info.reserve(node.inputs.size());
   for (const Edge& e : node.inputs) {
     const OutputPort& port = e.node->outputs.at(e.port);
-    info.push_back({port.type, port.shape, e.node->type == "Const" ? &e.node->value : nullptr});
+    const Tensor* value = e.node->type == "Const" ? &e.node->value : nullptr;
+    if (!value && known) value = known(e);
+    info.push_back({port.type, port.shape, value});
   }
   try {
     return def.infer(node, info);

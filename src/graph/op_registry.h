@@ -3,8 +3,8 @@
 //
 // Contract for an op's functions:
 // - infer(node, inputs) returns one OutputPort per output (type and partial shape; names left empty). It may
-//   use inputs[i].value when that input is a known constant (Reshape targets, axes, ShapeOf subgraphs) and must
-//   return dynamic dimensions when it cannot know them. It throws sparrow::Error on inconsistent inputs
+//   use inputs[i].value when that input is a known constant (Reshape targets, axes, ShapeOf subgraphs) and
+//   must return dynamic dimensions when it cannot know them. It throws sparrow::Error on inconsistent inputs
 //   (incompatible shapes for broadcasting, bad axes, wrong input types) without the node's name: the caller
 //   adds it.
 // - evaluate(node, inputs) computes outputs from concrete input tensors whose shapes are static. It validates
@@ -57,17 +57,24 @@ class OpRegistry {
   std::vector<OpDef> defs_;
 };
 
-// Runs an op's infer with the node's current inputs and adds the node's name to any error.
-std::vector<OutputPort> infer_node(const Node& node);
+// Values known for some outputs during shape inference (constants, and small shape tensors computed from
+// static shapes); nullptr when unknown.
+using KnownValueFn = std::function<const Tensor*(const Edge&)>;
+
+// Runs an op's infer with the node's current inputs and adds the node's name to any error. Inputs fed by
+// Const nodes carry their value; `known` can supply values for other inputs.
+std::vector<OutputPort> infer_node(const Node& node, const KnownValueFn& known = {});
 // Runs an op's evaluate and adds the node's name to any error.
 std::vector<Tensor> evaluate_node(const Node& node, std::span<const Tensor> inputs);
 
 // Registration entry points, one per file of src/graph/ops/. Called once by OpRegistry::instance().
-void register_structural_ops(OpRegistry& r);   // Parameter, Const, Result
-void register_elementwise_ops(OpRegistry& r);  // arithmetic, comparison, logical, unary math, Convert, Select, Clamp
-void register_shape_ops(OpRegistry& r);        // ShapeOf, Reshape, Squeeze, Unsqueeze, Transpose, Concat, Broadcast, ...
-void register_index_ops(OpRegistry& r);        // Gather, StridedSlice, Slice, Range, ScatterUpdate, ...
-void register_math_ops(OpRegistry& r);         // MatMul, SoftMax, MVN, Reduce*, Gelu
-void register_quantization_ops(OpRegistry& r); // FakeQuantize
+void register_structural_ops(OpRegistry& r);  // Parameter, Const, Result
+void register_elementwise_ops(
+    OpRegistry& r);  // arithmetic, comparison, logical, unary math, Convert, Select, Clamp
+void register_shape_ops(
+    OpRegistry& r);  // ShapeOf, Reshape, Squeeze, Unsqueeze, Transpose, Concat, Broadcast, ...
+void register_index_ops(OpRegistry& r);         // Gather, StridedSlice, Slice, Range, ScatterUpdate, ...
+void register_math_ops(OpRegistry& r);          // MatMul, SoftMax, MVN, Reduce*, Gelu
+void register_quantization_ops(OpRegistry& r);  // FakeQuantize
 
 }  // namespace sparrow::graph

@@ -11,7 +11,10 @@ enum class DeclaredShapes {
   kReplace,  // overwrite (after a reshape)
 };
 
-// Parameters keep their port's type and shape. Throws sparrow::Error naming the node on any inconsistency.
+// Parameters keep their port's type and shape. Small integer shape subgraphs (ShapeOf of a static shape and
+// what is computed from it) are evaluated on the way, as OpenVINO's value propagation does, so a dynamic IR
+// reshaped to static inputs gets static shapes everywhere. Throws sparrow::Error naming the node on any
+// inconsistency.
 void infer_shapes(Graph& graph, DeclaredShapes mode);
 
 }  // namespace sparrow::graph

@@ -1,6 +1,7 @@
-// Before: Const(a) -> Convert -> Multiply(Const s)        ShapeOf(x:[1,64,768]) -> Gather -> Concat -> Reshape
-// After:  Const(a*s)                                      Const([1,64,12,64]) -> Reshape
-// Fires on nodes whose op is foldable and whose inputs are all Const, and on ShapeOf of a static shape.
+// Before: Const(a) -> Convert -> Multiply(Const s)        ShapeOf(x:[1,64,768]) -> Gather -> Concat ->
+// Reshape After:  Const(a*s)                                      Const([1,64,12,64]) -> Reshape Fires on
+// nodes whose op is foldable and whose inputs are all Const, and on ShapeOf of a static shape. Shapes are
+// re-inferred node by node during the pass, so chains of shape subgraphs fold in one sweep.
 #include "passes/constant_folding.h"
 
 #include <cstring>
@@ -34,6 +35,13 @@ int fold_constants(graph::Graph& graph) {
   int folded = 0;
   for (graph::Node* node : graph.topological_order()) {
     if (node->type == "Const" || node->type == "Parameter" || node->type == "Result") continue;
+    // Inputs folded earlier in this pass may make this node's shapes precise (a Reshape whose target just
+    // became constant), which in turn lets a ShapeOf below it fold: refresh before deciding.
+    std::vector<graph::OutputPort> refreshed = graph::infer_node(*node);
+    for (size_t i = 0; i < refreshed.size() && i < node->outputs.size(); ++i) {
+      node->outputs[i].type = refreshed[i].type;
+      node->outputs[i].shape = refreshed[i].shape;
+    }
     const graph::OpDef* def = registry.find(node->type);
     if (!def || !def->foldable) continue;
     std::vector<Tensor> values;
