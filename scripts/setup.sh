@@ -4,9 +4,10 @@
 #   scripts/setup.sh --tests  also what the test suite needs (Debian's PyTorch for the oracle models)
 set -euo pipefail
 
-packages=(g++ cmake ninja-build pkg-config libpugixml-dev nlohmann-json3-dev libcli11-dev)
+packages=(g++ cmake ninja-build pkg-config libpugixml-dev nlohmann-json3-dev libcli11-dev libcurl4-openssl-dev
+  libutf8proc-dev)
 if [[ ${1:-} == --tests ]]; then
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-torch python3-numpy)
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-torch python3-numpy nodejs npm)
 fi
 
 missing=()
@@ -19,4 +20,9 @@ if ((${#missing[@]})); then
   [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Oracles from the npm registry (the Hugging Face tokenizer), for the tests only.
+if [[ ${1:-} == --tests ]]; then
+  "$(dirname "$0")/setup_oracles.sh"
 fi
