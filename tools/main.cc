@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   sparrow::tools::add_info_command(app);
   sparrow::tools::add_run_command(app);
   sparrow::tools::add_synth_command(app);
+  sparrow::tools::add_tokenize_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
