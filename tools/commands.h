@@ -14,5 +14,7 @@ void add_tokenize_command(CLI::App& app);
 
 // `-m` accepts a model folder (openvino_model.xml inside) or an .xml file; returns the xml path or throws.
 std::filesystem::path resolve_model(const std::string& arg);
+// The model's folder for `-m` (a folder, an .xml's folder, or a hub id's cached snapshot, downloaded if needed).
+std::filesystem::path resolve_model_folder(const std::string& arg);
 
 }  // namespace sparrow::tools
