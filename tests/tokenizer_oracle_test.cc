@@ -214,6 +214,62 @@ TEST(TokenizerOracle, AdversarialSetMatches) {
   compare(cases, want, "adversarial");
 }
 
+// Where transformers.js departs from the Rust tokenizers' documented behaviour (docs/tokenizer.md,
+// "Oracle deviations"). Each case gives an input that the oracle handles the Rust way and that the Rust
+// tokenizers treat identically (`same_as`), or else the ids written out by hand from the template. The test
+// checks that the oracle still deviates (so a fixed oracle shows up here) and that sparrow follows Rust.
+struct Deviation {
+  const char* why;
+  Case input;
+  std::optional<std::string> same_as;  // an equivalent input the oracle gets right
+  Ids expected;                        // used when same_as is empty
+};
+
+Case make_case(std::string text, std::optional<std::string> pair = std::nullopt) {
+  Case c;
+  c.text = std::move(text);
+  c.pair = std::move(pair);
+  c.where = "deviation";
+  return c;
+}
+
+const Deviation kDeviations[] = {
+    // Rust lowercases character by character (char::to_lowercase): a final capital sigma becomes σ.
+    // transformers.js uses String.prototype.toLowerCase, whose Final_Sigma rule gives ς.
+    {"final sigma", make_case("ΟΔΟΣ ΣΟΦΟΣ ΣΑΣ"), "οδοσ σοφοσ σασ", {}},
+    // Rust puts spaces around CJK ideographs outside the BMP (Extension B and later); transformers.js
+    // tests UTF-16 code units one at a time and never sees them.
+    {"supplementary CJK ideographs",
+     make_case("a\U00020000b \U00020001c\U0002A700"),
+     "a \U00020000 b \U00020001 c \U0002A700",
+     {}},
+    // Rust encodes an empty second text as an empty sequence B; transformers.js drops an empty text_pair.
+    {"empty second text", make_case("first", ""), std::nullopt, {{101, 2034, 102, 102}, {0, 0, 0, 1}}},
+};
+
+TEST(TokenizerOracle, DocumentedDeviationsFollowRust) {
+  std::vector<Case> cases;
+  for (const Deviation& d : kDeviations) {
+    cases.push_back(d.input);
+    Case same = d.input;
+    if (d.same_as) same.text = *d.same_as;
+    cases.push_back(same);
+  }
+  std::vector<Ids> got = oracle(cases, "deviations");
+  ASSERT_EQ(got.size(), cases.size());
+  Tokenizer t = Tokenizer::from_folder(vocab_dir());
+  for (size_t i = 0; i < std::size(kDeviations); ++i) {
+    const Deviation& d = kDeviations[i];
+    const Ids& oracle_raw = got[2 * i];
+    const Ids& want = d.same_as ? got[2 * i + 1] : d.expected;
+    EXPECT_NE(oracle_raw.input_ids, want.input_ids)
+        << d.why << ": the oracle now agrees with Rust; drop the case";
+    Encoding e = encode(t, d.input);
+    EXPECT_EQ(e.input_ids, want.input_ids) << d.why;
+    EXPECT_EQ(e.token_type_ids, want.token_type_ids) << d.why;
+  }
+}
+
 TEST(TokenizerOracle, Sst2TrainTokenizesInAboutASecond) {
   std::vector<Case> cases;
   read_tsv(shared_dir() / "data/sst2/train.tsv", cases);
