@@ -4,6 +4,21 @@
 #include <cstdio>
 
 namespace sparrow::hf {
+namespace {
+
+std::string human(double bytes) {
+  char buf[32];
+  if (bytes < 1e6) {
+    std::snprintf(buf, sizeof buf, "%.1f kB", bytes / 1e3);
+  } else if (bytes < 1e9) {
+    std::snprintf(buf, sizeof buf, "%.1f MB", bytes / 1e6);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2f GB", bytes / 1e9);
+  }
+  return buf;
+}
+
+}  // namespace
 
 Progress::Progress(std::string name, uint64_t total, bool enabled)
     : name_(std::move(name)), total_(total), enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
@@ -38,10 +53,11 @@ void Progress::draw(bool) {
   for (int i = 0; i < kWidth; ++i) bar[i] = i < fill ? '#' : (total_ ? '.' : ' ');
   bar[kWidth] = '\0';
   if (total_) {
-    std::fprintf(stderr, "\r%-24.24s %3d%% |%s| %7.1f/%.1f MB %6.1f MB/s", name_.c_str(),
-                 static_cast<int>(100.0 * done_ / total_), bar, done_ / 1e6, total_ / 1e6, rate / 1e6);
+    std::fprintf(stderr, "\r%-24.24s %3d%% |%s| %9s / %-9s %9s/s ", name_.c_str(),
+                 static_cast<int>(100.0 * done_ / total_), bar, human(done_).c_str(), human(total_).c_str(),
+                 human(rate).c_str());
   } else {
-    std::fprintf(stderr, "\r%-24.24s %7.1f MB %6.1f MB/s", name_.c_str(), done_ / 1e6, rate / 1e6);
+    std::fprintf(stderr, "\r%-24.24s %9s %9s/s ", name_.c_str(), human(done_).c_str(), human(rate).c_str());
   }
   std::fflush(stderr);
 }
