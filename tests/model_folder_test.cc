@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <random>
 
 #include "sparrow/error.h"
 #include "support/paths.h"
@@ -82,6 +83,8 @@ TEST(ModelFolder, MalformedJsonNamesThePosition) {
   EXPECT_NE(msg.find("invalid JSON at line 3, column 25"), std::string::npos) << msg;
   EXPECT_NE(config_error("").find("invalid JSON at line 1, column 1"), std::string::npos);
   EXPECT_NE(config_error("{\"model_type\": \"bert\"").find("invalid JSON"), std::string::npos);
+  EXPECT_NE(config_error(R"({"max_position_embeddings": 1e99999})").find("invalid JSON: "),
+            std::string::npos);
   EXPECT_NE(config_error("[1, 2]").find("expected a JSON object at the top level, found array"),
             std::string::npos);
 }
@@ -157,6 +160,68 @@ TEST(ModelFolder, OpensAFolderAndNamesWhatIsMissing) {
   write(dir / "openvino_model.xml", "<net/>");
   write(dir / "openvino_model.bin", "");
   EXPECT_THROW(hf::open_model_folder(dir), Error) << "a malformed config.json is an error, not a default";
+}
+
+// Mutated copies of a real config.json (byte flips, cuts, splices of JSON tokens) either parse or throw
+// sparrow::Error; never another exception type, a crash or a sanitizer report.
+TEST(ModelFolder, MutatedConfigsFailCleanly) {
+  const std::string original = [] {
+    std::ifstream in(shared_dir() / "data/models/sst2-tiny-sparse-int8/config.json", std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }();
+  ASSERT_FALSE(original.empty());
+  const char* tokens[] = {"{",
+                          "}",
+                          "[",
+                          "]",
+                          ",",
+                          ":",
+                          "\"",
+                          "null",
+                          "-1",
+                          "1e999",
+                          "18446744073709551615",
+                          "\"\\u0000\"",
+                          "\xff",
+                          "\"0\"",
+                          "\"id2label\"",
+                          "\"label2id\"",
+                          "true"};
+  const uint32_t seed = 20261125;
+  std::printf("mutation seed %u\n", seed);
+  std::mt19937 rng(seed);
+  fs::path file = work_dir() / "config.json";
+  int parsed = 0, rejected = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string text = original;
+    for (int m = 1 + rng() % 3; m > 0 && !text.empty(); --m) {
+      size_t at = rng() % text.size();
+      switch (rng() % 4) {
+        case 0:
+          text[at] = static_cast<char>(rng());
+          break;
+        case 1:
+          text.resize(at);
+          break;
+        case 2:
+          text.insert(at, tokens[rng() % std::size(tokens)]);
+          break;
+        default:
+          text.erase(at, 1 + rng() % 16);
+      }
+    }
+    write(file, text);
+    try {
+      hf::read_model_config(file);
+      ++parsed;
+    } catch (const Error&) {
+      ++rejected;
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "mutation " << i << " threw a non-sparrow error: " << e.what() << "\n" << text;
+    }
+  }
+  EXPECT_GT(parsed, 0);
+  EXPECT_GT(rejected, 0);
 }
 
 }  // namespace

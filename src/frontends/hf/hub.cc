@@ -245,7 +245,7 @@ std::string Hub::resolve_revision(const std::string& revision, std::set<std::str
   json j;
   try {
     j = json::parse(r.body);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     fail(bad, "is not valid JSON (", e.what(), "); it begins with \"", printable(r.body, 60),
          "\". Is HF_ENDPOINT (", endpoint_, ") a Hugging Face hub, or did a proxy answer?");
   }
@@ -510,12 +510,13 @@ fs::path Hub::download(const std::string& revision) {
   }
 
   for (const std::string& f : wanted) {
-    if (fs::exists(storage_ / "snapshots" / commit / f)) continue;  // files at a commit never change
+    std::error_code ec;
+    if (fs::exists(storage_ / "snapshots" / commit / f, ec)) continue;  // files at a commit never change
     FileMeta meta = head_file(commit, f);
     fs::path blob = storage_ / "blobs" / meta.etag;
-    if (!fs::exists(blob)) {
+    if (!fs::exists(blob, ec)) {
       cache::FileLock lock(cache_ / ".locks" / cache::repo_folder_name(repo_) / (meta.etag + ".lock"));
-      if (!fs::exists(blob)) fetch_blob(f, meta);  // another process may have fetched it meanwhile
+      if (!fs::exists(blob, ec)) fetch_blob(f, meta);  // another process may have fetched it meanwhile
     }
     cache::link_snapshot_file(storage_, commit, f, meta.etag);
   }

@@ -121,6 +121,8 @@ ModelConfig read_model_config(const fs::path& file) {
   } catch (const json::parse_error& e) {
     size_t byte = e.byte > 0 ? e.byte - 1 : 0;
     fail(file.string(), ": invalid JSON at ", position_of(text, byte), " (byte ", byte, "): ", e.what());
+  } catch (const json::exception& e) {  // a number out of range (out_of_range.406) has no position
+    fail(file.string(), ": invalid JSON: ", e.what());
   }
   SPARROW_CHECK(j.is_object(), file.string(), ": expected a JSON object at the top level, found ",
                 j.type_name());
