@@ -67,7 +67,7 @@ void wordpiece(const WordPiece& model, std::u32string_view word, std::vector<int
   const size_t first = ids.size();
   const size_t first_token = tokens ? tokens->size() : 0;
   for (size_t start = 0; start < word.size();) {
-    const TokenMap& map = start == 0 ? model.vocab : model.continuation;
+    const TokenMap& map = start == 0 || model.prefix.empty() ? model.vocab : model.continuation;
     TokenMap::const_iterator hit = map.end();
     size_t end = word.size();
     for (; end > start; --end) {

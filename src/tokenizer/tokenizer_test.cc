@@ -43,6 +43,17 @@ TEST(Tokenizer, HandWorkedWordPiece) {
   EXPECT_EQ(ids(t, " \t\n "), (Ids{2, 3}));
 }
 
+TEST(Tokenizer, EmptyContinuationPrefixAndWordLimit) {
+  TempDir dir;
+  nlohmann::json j = tiny_tokenizer_json();
+  j["model"]["continuing_subword_prefix"] = "";
+  j["model"]["max_input_chars_per_word"] = 5;
+  Tokenizer t = tiny(dir, j);
+  EXPECT_EQ(ids(t, "hello"), (Ids{2, 8, 3}));
+  EXPECT_EQ(ids(t, "unab"), (Ids{2, 5, 13, 14, 3}));  // continuation pieces looked up without a prefix
+  EXPECT_EQ(ids(t, "hellos"), (Ids{2, 1, 3}));        // 6 characters > 5
+}
+
 TEST(Tokenizer, TokensAndSpecialTokensInText) {
   TempDir dir;
   Tokenizer t = tiny(dir);
