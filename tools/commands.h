@@ -11,6 +11,8 @@ void add_info_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_synth_command(CLI::App& app);
 void add_tokenize_command(CLI::App& app);
+void add_classify_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
 
 // `-m` accepts a model folder (openvino_model.xml inside) or an .xml file; returns the xml path or throws.
 std::filesystem::path resolve_model(const std::string& arg);

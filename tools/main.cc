@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   sparrow::tools::add_run_command(app);
   sparrow::tools::add_synth_command(app);
   sparrow::tools::add_tokenize_command(app);
+  sparrow::tools::add_classify_command(app);
+  sparrow::tools::add_eval_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -47,9 +47,7 @@ std::string read_problem_type(const fs::path& config_json) {
 }
 
 bool are_default_labels(const std::vector<std::string>& labels) {
-  for (size_t i = 0; i < labels.size(); ++i)
-    if (labels[i] != "LABEL_" + std::to_string(i)) return false;
-  return true;
+  return labels == hf::default_labels(labels.size());
 }
 
 template <typename T>
@@ -161,10 +159,8 @@ void TextClassificationPipeline::Impl::check_output(const Model& model) {
   logits_index = it->index;
   int64_t n = it->shape[1];
   labels = config.id2label;
-  if (n > 0 && static_cast<size_t>(n) != labels.size() && (labels.empty() || are_default_labels(labels))) {
-    labels.clear();
-    for (int64_t i = 0; i < n; ++i) labels.push_back("LABEL_" + std::to_string(i));
-  }
+  if (n > 0 && static_cast<size_t>(n) != labels.size() && (labels.empty() || are_default_labels(labels)))
+    labels = hf::default_labels(static_cast<size_t>(n));
   SPARROW_CHECK(!labels.empty(), xml.string(),
                 ": the number of labels is unknown: config.json has no id2label and ", "the logits shape ",
                 it->shape.to_string(), " does not fix it");
