@@ -11,6 +11,6 @@ sparrow=build/release/sparrow
 model=build/default-model
 [[ -f $model/openvino_model.xml ]] || $sparrow synth --preset bert-base -o "$model"
 $sparrow info -m "$model"
-# [CLS] he ' s a dreadful magician . [SEP]
-$sparrow run -m "$model" -i 'input_ids=[[101,2002,1005,1055,1037,21794,16669,1012,102]]' \
-  -i 'attention_mask=[[1,1,1,1,1,1,1,1,1]]' -i 'token_type_ids=[[0,0,0,0,0,0,0,0,0]]'
+$sparrow tokenize -m "$model" "He's a dreadful magician."
+# The default model has seeded random weights: the label is arbitrary, the pipeline is the real one.
+$sparrow classify -m "$model" --top-k all "He's a dreadful magician."
