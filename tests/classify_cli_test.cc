@@ -11,6 +11,7 @@
 #include <regex>
 #include <sstream>
 
+#include "support/cli.h"
 #include "support/paths.h"
 
 namespace sparrow::testing {
@@ -22,35 +23,8 @@ fs::path work_dir() {
   return build_dir() / "classify_cli_test" / std::to_string(getpid());
 }
 
-std::string sh_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string read_text(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-struct Result {
-  int status = -1;
-  std::string out, err;
-};
-
-Result run_cli(const std::string& args) {
-  fs::create_directories(work_dir());
-  fs::path out = work_dir() / "stdout", err = work_dir() / "stderr";
-  int rc = std::system((sh_quote(cli_path().string()) + " " + args + " >" + sh_quote(out.string()) + " 2>" +
-                        sh_quote(err.string()))
-                           .c_str());
-  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, read_text(out), read_text(err)};
-}
-
 std::string sst2() {
-  return sh_quote((shared_dir() / "data/models/sst2-tiny-sparse-int8").string());
+  return shell_quote((shared_dir() / "data/models/sst2-tiny-sparse-int8").string());
 }
 
 double golden_score(size_t example) {
@@ -68,7 +42,7 @@ fs::path write_file(const std::string& name, const std::string& text) {
 // Python's json.dumps(pipeline("He's a dreadful magician.")): one list holding
 // one dict, ", " and ": ".
 TEST(ClassifyCli, PrintsTheHfPipelineJson) {
-  Result r = run_cli("classify -m " + sst2() + " " + sh_quote("He's a dreadful magician."));
+  CliResult r = run_cli("classify -m " + sst2() + " " + shell_quote("He's a dreadful magician."));
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(std::regex_match(r.out, std::regex(R"(\[\{"label": "negative", "score": 0\.99[0-9]+\}\]\n)")))
       << r.out;
@@ -79,8 +53,8 @@ TEST(ClassifyCli, PrintsTheHfPipelineJson) {
 
 // pipeline([a, b]) without top_k: a list with one dict per text.
 TEST(ClassifyCli, SeveralTextsGiveOneDictEach) {
-  Result r = run_cli("classify -m " + sst2() + " " + sh_quote("He's a dreadful magician.") + " " +
-                     sh_quote("A gorgeous, witty, seductive movie."));
+  CliResult r = run_cli("classify -m " + sst2() + " " + shell_quote("He's a dreadful magician.") + " " +
+                        shell_quote("A gorgeous, witty, seductive movie."));
   ASSERT_EQ(r.status, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   ASSERT_TRUE(j.is_array());
@@ -94,8 +68,8 @@ TEST(ClassifyCli, SeveralTextsGiveOneDictEach) {
 // of such lists.
 TEST(ClassifyCli, TopK) {
   for (const char* k : {"all", "0", "2"}) {
-    Result r = run_cli("classify --top-k " + std::string(k) + " -m " + sst2() + " " +
-                       sh_quote("He's a dreadful magician."));
+    CliResult r = run_cli("classify --top-k " + std::string(k) + " -m " + sst2() + " " +
+                          shell_quote("He's a dreadful magician."));
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_TRUE(std::regex_match(
         r.out,
@@ -105,7 +79,7 @@ TEST(ClassifyCli, TopK) {
     auto j = nlohmann::json::parse(r.out);
     EXPECT_NEAR(j[0]["score"].get<double>() + j[1]["score"].get<double>(), 1.0, 1e-12);
   }
-  Result r = run_cli("classify --top-k 1 -m " + sst2() + " a b");
+  CliResult r = run_cli("classify --top-k 1 -m " + sst2() + " a b");
   ASSERT_EQ(r.status, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j.size(), 2u);
@@ -120,7 +94,7 @@ TEST(ClassifyCli, FileWithGlueTsv) {
                             "sentence\tlabel\nHe's a dreadful magician.\t0\nA gorgeous, "
                             "witty, seductive movie.\t1\n"
                             "The plot is predictable and the acting is wooden.\t0\n");
-  Result r = run_cli("classify -m " + sst2() + " --file " + sh_quote(tsv.string()) + " --batch-size 2");
+  CliResult r = run_cli("classify -m " + sst2() + " --file " + shell_quote(tsv.string()) + " --batch-size 2");
   ASSERT_EQ(r.status, 0) << r.err;
   std::istringstream lines(r.out);
   std::vector<std::string> want = {"negative", "positive", "negative"};
@@ -144,14 +118,14 @@ TEST(ClassifyCli, FileWithIndexTsvAndPlainLines) {
   fs::path tsv = write_file("test.tsv",
                             "index\tsentence\n0\tHe's a dreadful magician.\n1\tA "
                             "gorgeous, witty, seductive movie.\n");
-  Result r = run_cli("classify -m " + sst2() + " --file " + sh_quote(tsv.string()));
+  CliResult r = run_cli("classify -m " + sst2() + " --file " + shell_quote(tsv.string()));
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(std::regex_match(r.out, std::regex(R"(\[\{"label": "negative", "score": [0-9.]+\}\]\n)"
                                                  R"(\[\{"label": "positive", "score": [0-9.]+\}\]\n)")))
       << r.out;
   fs::path txt =
       write_file("lines.txt", "He's a dreadful magician.\r\n\nA gorgeous, witty, seductive movie.");
-  Result p = run_cli("classify --top-k all -m " + sst2() + " --file " + sh_quote(txt.string()));
+  CliResult p = run_cli("classify --top-k all -m " + sst2() + " --file " + shell_quote(txt.string()));
   ASSERT_EQ(p.status, 0) << p.err;
   std::istringstream lines(p.out);
   std::string first, second, extra;
@@ -162,8 +136,8 @@ TEST(ClassifyCli, FileWithIndexTsvAndPlainLines) {
 }
 
 TEST(ClassifyCli, EvalReportsDevAccuracy) {
-  std::string dev = sh_quote((shared_dir() / "data/sst2/dev.tsv").string());
-  Result r = run_cli("eval -m " + sst2() + " --data " + dev);
+  std::string dev = shell_quote((shared_dir() / "data/sst2/dev.tsv").string());
+  CliResult r = run_cli("eval -m " + sst2() + " --data " + dev);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("accuracy 81.31% (709/872)"), std::string::npos) << r.out;
   EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\nnegative +[0-9]+ +[0-9]+ +428 )"))) << r.out;
@@ -178,7 +152,7 @@ TEST(ClassifyCli, EvalJson) {
       write_file("eval.tsv",
                  "sentence\tlabel\nHe's a dreadful magician.\t0\nA gorgeous, witty, seductive movie.\t1\n"
                  "The plot is predictable and the acting is wooden.\tpositive\n");
-  Result j = run_cli("eval --json -m " + sst2() + " --data " + sh_quote(tsv.string()));
+  CliResult j = run_cli("eval --json -m " + sst2() + " --data " + shell_quote(tsv.string()));
   ASSERT_EQ(j.status, 0) << j.err;
   auto k = nlohmann::json::parse(j.out);
   EXPECT_EQ(k["correct"], 2);
@@ -207,21 +181,21 @@ TEST(ClassifyCli, BadFlagsAndMissingFilesFailClearly) {
       {"classify -m " + sst2(), "nothing to classify"},
       {"classify -m " + sst2() + " --top-k many x", "--top-k"},
       {"classify -m " + sst2() + " --batch-size 0 x", "--batch-size"},
-      {"classify -m " + sst2() + " --file " + sh_quote(dir + "/missing.txt"),
+      {"classify -m " + sst2() + " --file " + shell_quote(dir + "/missing.txt"),
        "missing.txt: cannot open (no such file)"},
-      {"classify -m " + sst2() + " --file " + sh_quote(dir + "/x") + " text", "not both"},
-      {"classify -m " + sh_quote(dir + "/no-model") + " x", "no-model"},
+      {"classify -m " + sst2() + " --file " + shell_quote(dir + "/x") + " text", "not both"},
+      {"classify -m " + shell_quote(dir + "/no-model") + " x", "no-model"},
       {"classify x", "--model"},
       {"eval -m " + sst2(), "--data"},
-      {"eval -m " + sst2() + " --data " + sh_quote(dir + "/missing.tsv"), "missing.tsv: cannot open"},
-      {"eval -m " + sst2() + " --data " + sh_quote(unlabelled.string()), "`label`"},
-      {"eval -m " + sst2() + " --data " + sh_quote(ragged.string()),
+      {"eval -m " + sst2() + " --data " + shell_quote(dir + "/missing.tsv"), "missing.tsv: cannot open"},
+      {"eval -m " + sst2() + " --data " + shell_quote(unlabelled.string()), "`label`"},
+      {"eval -m " + sst2() + " --data " + shell_quote(ragged.string()),
        "ragged.tsv:3: expected 2 tab-separated fields"},
-      {"eval -m " + sst2() + " --data " + sh_quote(bad_label.string()),
+      {"eval -m " + sst2() + " --data " + shell_quote(bad_label.string()),
        "bad_label.tsv:2: label 7 is not a class id"},
   };
   for (const BadCase& c : cases) {
-    Result r = run_cli(c.args);
+    CliResult r = run_cli(c.args);
     EXPECT_NE(r.status, 0) << c.args;
     EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << "\n" << r.err;
     EXPECT_EQ(r.out, "") << c.args;

@@ -1,8 +1,8 @@
 // The `sparrow` command as a user runs it: exit codes, messages, and outputs that match the library's.
+#include "support/cli.h"
+
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -11,40 +11,25 @@
 namespace sparrow::testing {
 namespace {
 
-struct Result {
-  int status = -1;
-  std::string output;  // stdout and stderr together
-};
-
-Result run_cli(const std::string& args) {
-  std::string cmd = cli_path().string() + " " + args + " 2>&1";
-  Result r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
-  int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+std::string sst2() {
+  return (shared_dir() / "data/models/sst2-tiny-sparse-int8").string();
 }
 
-std::string sst2() { return (shared_dir() / "data/models/sst2-tiny-sparse-int8").string(); }
-
 TEST(Cli, InfoShowsInputsOpsAndSparsity) {
-  Result r = run_cli("info -m " + sst2());
-  ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_NE(r.output.find("input_ids                i64      [?,?]"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("FakeQuantize             8"), std::string::npos);
-  EXPECT_NE(r.output.find("bert.encoder.layer.0.attention.self.query/MatMul         [128,128]      i8     80.00%"),
+  CliResult r = run_cli("info -m " + sst2());
+  ASSERT_EQ(r.status, 0) << r.output();
+  EXPECT_NE(r.output().find("input_ids                i64      [?,?]"), std::string::npos) << r.output();
+  EXPECT_NE(r.output().find("FakeQuantize             8"), std::string::npos);
+  EXPECT_NE(r.output().find(
+                "bert.encoder.layer.0.attention.self.query/MatMul         [128,128]      i8     80.00%"),
             std::string::npos)
-      << r.output;
+      << r.output();
 }
 
 TEST(Cli, InfoJsonIsMachineReadable) {
-  Result r = run_cli("info --json -m " + sst2());
-  ASSERT_EQ(r.status, 0) << r.output;
-  auto j = nlohmann::json::parse(r.output);
+  CliResult r = run_cli("info --json -m " + sst2());
+  ASSERT_EQ(r.status, 0) << r.output();
+  auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["nodes"], 268);
   EXPECT_EQ(j["linear_layers"].size(), 14u);
   EXPECT_NEAR(j["linear_layers"][0]["zero_fraction"].get<double>(), 13107.0 / 16384, 1e-12);
@@ -54,12 +39,13 @@ TEST(Cli, RunPrintsGoldenLogitsAndWritesNpy) {
   auto out = build_dir() / "cli_test_run";
   std::filesystem::remove_all(out);
   // "He's a dreadful magician." from the model's golden.json: logits [2.3470168, -2.3956287].
-  Result r = run_cli("run -m " + sst2() +
-                     " -i 'input_ids=[[101,2002,1005,1055,1037,21794,16669,1012,102]]'"
-                     " -i 'attention_mask=[[1,1,1,1,1,1,1,1,1]]' -i 'token_type_ids=[[0,0,0,0,0,0,0,0,0]]' -o " +
-                     out.string());
-  ASSERT_EQ(r.status, 0) << r.output;
-  auto j = nlohmann::json::parse(r.output);
+  CliResult r =
+      run_cli("run -m " + sst2() +
+              " -i 'input_ids=[[101,2002,1005,1055,1037,21794,16669,1012,102]]'"
+              " -i 'attention_mask=[[1,1,1,1,1,1,1,1,1]]' -i 'token_type_ids=[[0,0,0,0,0,0,0,0,0]]' -o " +
+              out.string());
+  ASSERT_EQ(r.status, 0) << r.output();
+  auto j = nlohmann::json::parse(r.out);
   const auto& logits = j["outputs"][0];
   EXPECT_EQ(logits["name"], "logits");
   EXPECT_NEAR(logits["values"][0].get<double>(), 2.3470168, 1e-4);
@@ -72,20 +58,21 @@ TEST(Cli, RunPrintsGoldenLogitsAndWritesNpy) {
 }
 
 TEST(Cli, ErrorsAreClearAndExitNonZero) {
-  Result missing = run_cli("info -m /nonexistent/model");
+  CliResult missing = run_cli("info -m /nonexistent/model");
   EXPECT_EQ(missing.status, 1);
-  EXPECT_NE(missing.output.find("no such file or folder"), std::string::npos) << missing.output;
+  EXPECT_NE(missing.output().find("no such file or folder"), std::string::npos) << missing.output();
 
-  Result bad_input = run_cli("run -m " + sst2() + " -i 'nope=[[1]]'");
+  CliResult bad_input = run_cli("run -m " + sst2() + " -i 'nope=[[1]]'");
   EXPECT_EQ(bad_input.status, 1);
-  EXPECT_NE(bad_input.output.find("no input named 'nope'"), std::string::npos) << bad_input.output;
+  EXPECT_NE(bad_input.output().find("no input named 'nope'"), std::string::npos) << bad_input.output();
 
-  Result oov = run_cli("run -m " + sst2() +
-                       " -i 'input_ids=[[101,99999,102]]' -i 'attention_mask=[[1,1,1]]' -i 'token_type_ids=[[0,0,0]]'");
+  CliResult oov = run_cli(
+      "run -m " + sst2() +
+      " -i 'input_ids=[[101,99999,102]]' -i 'attention_mask=[[1,1,1]]' -i 'token_type_ids=[[0,0,0]]'");
   EXPECT_EQ(oov.status, 1);
-  EXPECT_NE(oov.output.find("99999"), std::string::npos) << oov.output;
+  EXPECT_NE(oov.output().find("99999"), std::string::npos) << oov.output();
 
-  Result usage = run_cli("frobnicate");
+  CliResult usage = run_cli("frobnicate");
   EXPECT_NE(usage.status, 0);
 }
 

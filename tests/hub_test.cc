@@ -19,6 +19,7 @@
 
 #include "frontends/hf/sha256.h"
 #include "sparrow/error.h"
+#include "support/cli.h"
 #include "support/paths.h"
 
 extern char** environ;
@@ -592,51 +593,34 @@ TEST(HubIds, OptionsFromEnvironment) {
   }
 }
 
-struct CliResult {
-  int status = -1;
-  std::string output;
-};
-
-CliResult run_cli(const std::string& env, const std::string& args) {
-  std::string cmd = "env " + env + " " + cli_path().string() + " " + args + " 2>&1";
-  CliResult r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
-  int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 TEST_F(Hub, CliInfoTakesAHubId) {
   std::string env = "-u HF_HUB_CACHE -u HF_TOKEN -u HF_HUB_OFFLINE HF_HOME=" + (work_ / "hf_home").string() +
                     " HF_ENDPOINT=" + server_->endpoint() +
                     " HF_HUB_ETAG_TIMEOUT=10 HF_HUB_DOWNLOAD_TIMEOUT=10";
-  CliResult r = run_cli(env, "info -m org/tiny");
-  ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_TRUE(contains(r.output, "FakeQuantize             8")) << r.output;
-  EXPECT_TRUE(contains(r.output, "models--org--tiny/snapshots/")) << r.output;
+  CliResult r = run_cli("info -m org/tiny", env);
+  ASSERT_EQ(r.status, 0) << r.output();
+  EXPECT_TRUE(contains(r.output(), "FakeQuantize             8")) << r.output();
+  EXPECT_TRUE(contains(r.output(), "models--org--tiny/snapshots/")) << r.output();
   EXPECT_TRUE(fs::exists(storage() / "refs/main"));
 
-  r = run_cli(env, "info -m org/missing");
+  r = run_cli("info -m org/missing", env);
   EXPECT_EQ(r.status, 1);
-  EXPECT_TRUE(contains(r.output,
+  EXPECT_TRUE(contains(r.output(),
                        "org/missing: not a local file or folder, so it was taken as a Hugging Face model "
                        "id: no model org/missing"))
-      << r.output;
+      << r.output();
 
   server_->stop();
-  r = run_cli(env + " HF_HUB_OFFLINE=1", "info -m org/tiny@main");
-  ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_TRUE(contains(r.output, "FakeQuantize             8")) << r.output;
-  r = run_cli(env + " HF_HUB_OFFLINE=1", "info -m org/tiny@v1");
+  r = run_cli("info -m org/tiny@main", env + " HF_HUB_OFFLINE=1");
+  ASSERT_EQ(r.status, 0) << r.output();
+  EXPECT_TRUE(contains(r.output(), "FakeQuantize             8")) << r.output();
+  r = run_cli("info -m org/tiny@v1", env + " HF_HUB_OFFLINE=1");
   EXPECT_EQ(r.status, 1);
-  EXPECT_TRUE(contains(r.output, "HF_HUB_OFFLINE is set and org/tiny@v1 is not in the cache")) << r.output;
-  r = run_cli(env, "info -m no/such/path");
+  EXPECT_TRUE(contains(r.output(), "HF_HUB_OFFLINE is set and org/tiny@v1 is not in the cache"))
+      << r.output();
+  r = run_cli("info -m no/such/path", env);
   EXPECT_EQ(r.status, 1);
-  EXPECT_TRUE(contains(r.output, "no such file or folder (and not a Hugging Face model id")) << r.output;
+  EXPECT_TRUE(contains(r.output(), "no such file or folder (and not a Hugging Face model id")) << r.output();
 }
 
 }  // namespace
