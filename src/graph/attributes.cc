@@ -48,16 +48,26 @@ std::string Attributes::get_string(const std::string& key, const std::string& fa
   return it == values_.end() ? fallback : it->second;
 }
 
-int64_t Attributes::get_int(const std::string& key) const { return parse_int(key, get_string(key)); }
+int64_t Attributes::get_int(const std::string& key) const {
+  return parse_int(key, get_string(key));
+}
 
 int64_t Attributes::get_int(const std::string& key, int64_t fallback) const {
   return has(key) ? get_int(key) : fallback;
 }
 
-double Attributes::get_float(const std::string& key) const { return parse_float(key, get_string(key)); }
+double Attributes::get_float(const std::string& key) const {
+  return parse_float(key, get_string(key));
+}
 
 double Attributes::get_float(const std::string& key, double fallback) const {
   return has(key) ? get_float(key) : fallback;
+}
+
+std::string Attributes::get_lowercase(const std::string& key, const std::string& fallback) const {
+  std::string v = get_string(key, fallback);
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+  return v;
 }
 
 bool Attributes::get_bool(const std::string& key, bool fallback) const {
@@ -83,7 +93,8 @@ std::vector<int64_t> Attributes::get_ints(const std::string& key) const {
   return out;
 }
 
-std::vector<int64_t> Attributes::get_ints(const std::string& key, const std::vector<int64_t>& fallback) const {
+std::vector<int64_t> Attributes::get_ints(const std::string& key,
+                                          const std::vector<int64_t>& fallback) const {
   return has(key) ? get_ints(key) : fallback;
 }
 

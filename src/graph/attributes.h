@@ -23,6 +23,8 @@ class Attributes {
   int64_t get_int(const std::string& key, int64_t fallback) const;
   double get_float(const std::string& key) const;
   double get_float(const std::string& key, double fallback) const;
+  // An enumeration-like string attribute ("numpy", "INSIDE_SQRT"), lower-cased for comparison.
+  std::string get_lowercase(const std::string& key, const std::string& fallback) const;
   // "true"/"false" (any case) and "1"/"0".
   bool get_bool(const std::string& key, bool fallback) const;
   // Comma-separated integers; an empty string is an empty list.

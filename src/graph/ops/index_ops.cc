@@ -453,8 +453,7 @@ enum class Reduction { kNone, kSum, kProd, kMin, kMax, kMean };
 
 Reduction scatter_reduction(const Node& node) {
   if (node.version < 12) return Reduction::kNone;
-  std::string r = node.attrs.get_string("reduction", "none");
-  std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::string r = node.attrs.get_lowercase("reduction", "none");
   if (r == "none") return Reduction::kNone;
   if (r == "sum") return Reduction::kSum;
   if (r == "prod") return Reduction::kProd;

@@ -14,11 +14,6 @@ namespace {
 
 using namespace ops;
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
 // Runs f on an f32 copy of half-precision inputs and rounds the result back; other types pass through.
 template <class F>
 Tensor through_f32(const Tensor& in, F f) {
@@ -269,7 +264,7 @@ MvnParams mvn_params(const Node& node) {
   p.normalize_variance = node.attrs.get_bool("normalize_variance", node.version < 6);
   p.eps = node.attrs.get_float("eps");
   if (node.version >= 6) {
-    std::string mode = lower(node.attrs.get_string("eps_mode"));
+    std::string mode = node.attrs.get_lowercase("eps_mode", "");
     SPARROW_CHECK(mode == "inside_sqrt" || mode == "outside_sqrt",
                   "attribute 'eps_mode': expected inside_sqrt or outside_sqrt, found '", mode, "'");
     p.eps_inside = mode == "inside_sqrt";

@@ -413,8 +413,7 @@ Tensor make_tensor(ElementType type, const Shape& shape) {
 // ------------------------------------------------------------------------------------------
 
 AutoBroadcast auto_broadcast(const Node& node) {
-  std::string mode = node.attrs.get_string("auto_broadcast", "numpy");
-  std::transform(mode.begin(), mode.end(), mode.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::string mode = node.attrs.get_lowercase("auto_broadcast", "numpy");
   if (mode == "numpy") return AutoBroadcast::kNumpy;
   if (mode == "none" || mode == "explicit") return AutoBroadcast::kNone;
   fail("attribute 'auto_broadcast': expected numpy or none, found '", mode, "'");

@@ -12,11 +12,6 @@ namespace {
 
 using namespace ops;
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
 // Copies every element of `out` from src[index_of(coords)], iterating output coordinates in row-major order.
 template <class F>
 void copy_by_coords(const Tensor& src, Tensor& out, F index_of) {
@@ -335,7 +330,7 @@ OpDef concat() {
 enum class BroadcastMode { kNumpy, kExplicit, kBidirectional };
 
 BroadcastMode broadcast_mode(const Node& node) {
-  std::string mode = lower(node.attrs.get_string("mode", "numpy"));
+  std::string mode = node.attrs.get_lowercase("mode", "numpy");
   if (mode == "numpy") return BroadcastMode::kNumpy;
   if (mode == "explicit") return BroadcastMode::kExplicit;
   if (mode == "bidirectional" && node.version >= 3) return BroadcastMode::kBidirectional;
