@@ -17,19 +17,10 @@ struct TokenizeOptions {
   bool pad = false;
 };
 
-std::filesystem::path tokenizer_folder(const std::string& arg) {
-  namespace fs = std::filesystem;
-  fs::path p(arg);
-  std::error_code ec;
-  if (fs::is_directory(p, ec)) return p;
-  SPARROW_CHECK(fs::exists(p, ec), arg, ": no such model folder or file");
-  return p.has_parent_path() ? p.parent_path() : fs::path(".");
-}
-
 void run_tokenize(const TokenizeOptions& opt) {
   SPARROW_CHECK(opt.texts.size() == 1 || opt.texts.size() == 2,
                 "tokenize takes one text or a pair of texts, got ", opt.texts.size());
-  Tokenizer tokenizer = Tokenizer::from_folder(tokenizer_folder(opt.model));
+  Tokenizer tokenizer = Tokenizer::from_folder(resolve_model_folder(opt.model));
   EncodeOptions options;
   options.add_special_tokens = !opt.no_special_tokens;
   options.max_length = opt.max_length;
@@ -52,8 +43,9 @@ void add_tokenize_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("tokenize",
                                      "Print the input_ids, attention_mask, token_type_ids and tokens "
                                      "that a model gets for a text or a text pair (JSON)");
-  cmd->add_option("-m,--model", opt->model,
-                  "model folder (tokenizer.json, or vocab.txt + tokenizer_config.json)")
+  cmd->add_option(
+         "-m,--model", opt->model,
+         "model folder (tokenizer.json, or vocab.txt + tokenizer_config.json), .xml or Hugging Face id")
       ->required();
   cmd->add_option("texts", opt->texts, "the text, and optionally a second text for a pair")->required();
   cmd->add_option(
