@@ -7,16 +7,6 @@
 namespace sparrow::graph::test {
 namespace {
 
-std::vector<float> iota_f(size_t n) {
-  std::vector<float> v(n);
-  for (size_t i = 0; i < n; ++i) v[i] = static_cast<float>(i);
-  return v;
-}
-
-Tensor iota_tensor(Shape shape) {
-  return f32(shape, iota_f(shape_size(shape)));
-}
-
 // ---- Gather ----
 
 Tensor gather(int version, Tensor data, Tensor indices, int64_t axis, int64_t batch_dims = 0) {

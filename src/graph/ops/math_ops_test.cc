@@ -8,16 +8,6 @@
 namespace sparrow::graph::test {
 namespace {
 
-std::vector<float> iota_f(size_t n) {
-  std::vector<float> v(n);
-  for (size_t i = 0; i < n; ++i) v[i] = static_cast<float>(i);
-  return v;
-}
-
-Tensor iota_tensor(Shape shape) {
-  return f32(shape, iota_f(shape_size(shape)));
-}
-
 Tensor matmul(Tensor a, Tensor b, bool ta = false, bool tb = false) {
   return OpTest("MatMul")
       .attr("transpose_a", ta ? "true" : "false")

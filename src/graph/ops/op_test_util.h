@@ -43,6 +43,16 @@ Tensor make(Shape shape, const std::vector<T>& values, ElementType type = type_o
 inline Tensor f32(Shape shape, const std::vector<float>& v) {
   return make<float>(std::move(shape), v);
 }
+// 0, 1, 2, ... as floats, and an f32 tensor of that shape holding them.
+inline std::vector<float> iota_f(size_t n) {
+  std::vector<float> v(n);
+  for (size_t i = 0; i < n; ++i) v[i] = static_cast<float>(i);
+  return v;
+}
+inline Tensor iota_tensor(Shape shape) {
+  size_t n = static_cast<size_t>(shape_size(shape));
+  return f32(std::move(shape), iota_f(n));
+}
 inline Tensor i64(Shape shape, const std::vector<int64_t>& v) {
   return make<int64_t>(std::move(shape), v);
 }

@@ -5,16 +5,6 @@
 namespace sparrow::graph::test {
 namespace {
 
-std::vector<float> iota_f(size_t n) {
-  std::vector<float> v(n);
-  for (size_t i = 0; i < n; ++i) v[i] = static_cast<float>(i);
-  return v;
-}
-
-Tensor iota_tensor(Shape shape) {
-  return f32(shape, iota_f(shape_size(shape)));
-}
-
 TEST(ShapeOps, ShapeOfVersions) {
   Tensor out = OpTest("ShapeOf").input(f32({2, 3}, iota_f(6))).eval1();
   EXPECT_EQ(out.element_type(), ElementType::i64);
