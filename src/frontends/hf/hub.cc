@@ -158,6 +158,8 @@ class Hub {
   FileMeta head_file(const std::string& commit, const std::string& file);
   void fetch_blob(const std::string& file, const FileMeta& meta);
   void sleep_before_retry(int attempt) const;
+  // One metadata request, retried with back-off on dropped connections, 5xx and 429.
+  HttpResponse perform_with_retries(const HttpRequest& req) const;
 
   const DownloadOptions& opt_;
   std::string repo_;
@@ -223,6 +225,17 @@ void Hub::sleep_before_retry(int attempt) const {
   if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
+HttpResponse Hub::perform_with_retries(const HttpRequest& req) const {
+  HttpResponse r;
+  for (int attempt = 1;; ++attempt) {
+    r = http_perform(req);
+    bool retry = r.failure == HttpFailure::kInterrupted ||
+                 (r.failure == HttpFailure::kNone && (r.status >= 500 || r.status == 429));
+    if (!retry || attempt >= opt_.max_attempts) return r;
+    sleep_before_retry(attempt);
+  }
+}
+
 // GET {endpoint}/api/models/{repo}/revision/{revision}: the commit and the repository's file list.
 std::string Hub::resolve_revision(const std::string& revision, std::set<std::string>* files) {
   HttpRequest req;
@@ -230,14 +243,7 @@ std::string Hub::resolve_revision(const std::string& revision, std::set<std::str
   req.headers = headers_for(req.url);
   req.limits = metadata_limits();
   req.max_body = 16u << 20;
-  HttpResponse r;
-  for (int attempt = 1;; ++attempt) {
-    r = http_perform(req);
-    bool retry = r.failure == HttpFailure::kInterrupted ||
-                 (r.failure == HttpFailure::kNone && (r.status >= 500 || r.status == 429));
-    if (!retry || attempt >= opt_.max_attempts) break;
-    sleep_before_retry(attempt);
-  }
+  HttpResponse r = perform_with_retries(req);
   if (r.failure != HttpFailure::kNone) fail_transport(r, req.url);
   if (r.status != 200) fail_status(r, req.url, "");
 
@@ -275,14 +281,7 @@ Hub::FileMeta Hub::head_file(const std::string& commit, const std::string& file)
     req.headers = headers_for(url);
     req.follow_redirects = false;
     req.limits = metadata_limits();
-    HttpResponse r;
-    for (int attempt = 1;; ++attempt) {
-      r = http_perform(req);
-      bool retry = r.failure == HttpFailure::kInterrupted ||
-                   (r.failure == HttpFailure::kNone && (r.status >= 500 || r.status == 429));
-      if (!retry || attempt >= opt_.max_attempts) break;
-      sleep_before_retry(attempt);
-    }
+    HttpResponse r = perform_with_retries(req);
     if (r.failure != HttpFailure::kNone) fail_transport(r, url);
     bool redirect = r.status >= 300 && r.status < 400;
     if (!redirect && (r.status < 200 || r.status >= 300)) fail_status(r, url, file);
