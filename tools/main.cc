@@ -2,12 +2,13 @@
 #include <exception>
 
 #include "commands.h"
+#include "sparrow/core.h"
 #include "sparrow/error.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"sparrow: sparse int8 transformer encoders on CPUs"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "sparrow 0.1.0");
+  app.set_version_flag("--version", std::string("sparrow ") + sparrow::version());
   sparrow::tools::add_info_command(app);
   sparrow::tools::add_run_command(app);
   sparrow::tools::add_synth_command(app);

@@ -3,8 +3,11 @@
 // OpenVINO: copying a CompiledModel or InferRequest refers to the same underlying object.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <exception>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -65,6 +68,20 @@ struct LayerInfo {
   size_t weight_bytes = 0;
 };
 
+// Time spent in one node of the compiled graph during a request's last inference (PERF_COUNT must be on).
+struct ProfilingInfo {
+  enum class Status { NOT_RUN, OPTIMIZED_OUT, EXECUTED };
+  Status status = Status::EXECUTED;
+  std::chrono::microseconds real_time{0};  // wall time of the node
+  std::chrono::microseconds cpu_time{0};   // CPU time of the stream's threads while the node ran
+  std::string node_name;
+  std::string exec_type;  // the kernel that ran it
+  std::string node_type;
+};
+
+// sparrow's version, "major.minor.patch".
+const char* version();
+
 class Model {
  public:
   // Every node in execution order.
@@ -98,8 +115,25 @@ class InferRequest {
   Tensor get_input_tensor(size_t index = 0) const;
   Tensor get_output_tensor(size_t index = 0) const;
 
-  // Runs inference synchronously. Input tensors are checked against the model's inputs (type, shape).
+  // Runs inference and returns when it is done. Input tensors are checked against the model's inputs (type,
+  // shape). Errors inside the inference are thrown here.
   void infer();
+
+  // Queues the inference for the next free stream and returns at once. The request must be idle (not queued
+  // or running); its tensors must not change until it completes.
+  void start_async();
+  // Blocks until the request is idle. Rethrows the error of the last inference, if it failed or was cancelled.
+  void wait();
+  // As wait(), for at most `timeout`; returns true if the request is idle. A zero timeout polls.
+  bool wait_for(std::chrono::milliseconds timeout);
+  // Called on the stream's thread when an inference ends, with the error (nullptr on success). The callback
+  // may call start_async on its own request. It must not own a handle to its request (that would be a
+  // reference cycle): capture a pointer or reference. Exceptions thrown by the callback are ignored.
+  void set_callback(std::function<void(std::exception_ptr)> callback);
+  // Removes a queued inference from its queue, or stops a running one between nodes; wait() then throws.
+  void cancel();
+  // Per-node times of the last inference, in execution order. Needs PERF_COUNT=true at compile time.
+  std::vector<ProfilingInfo> get_profiling_info() const;
 
   struct Impl;
   explicit InferRequest(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -117,7 +151,12 @@ class CompiledModel {
   InferRequest create_infer_request() const;
   // Every node of the compiled graph (after folding and fusion) in execution order, with its kernel.
   std::vector<LayerInfo> layers() const;
+  // Effective values by OpenVINO key: PERFORMANCE_HINT, NUM_STREAMS, INFERENCE_NUM_THREADS,
+  // ENABLE_CPU_PINNING, PERF_COUNT, CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE, OPTIMAL_NUMBER_OF_INFER_REQUESTS,
+  // NETWORK_NAME, EXECUTION_DEVICES. Throws for other keys.
   Any get_property(const std::string& key) const;
+  // The keys get_property answers, in a stable order.
+  std::vector<std::string> supported_properties() const;
 
   struct Impl;
   explicit CompiledModel(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -129,6 +168,12 @@ class CompiledModel {
 
 class Core {
  public:
+  // Properties for every later compile_model on `device` (OpenVINO's core.set_property); values given to
+  // compile_model win. Invalid keys or values throw at once.
+  void set_property(const std::string& device, const AnyMap& properties);
+  // A device property: FULL_DEVICE_NAME, or the value compile_model would use for a compiled-model key.
+  Any get_property(const std::string& device, const std::string& key) const;
+
   // Reads OpenVINO IR. `bin` defaults to the xml path with the extension ".bin".
   std::shared_ptr<Model> read_model(const std::filesystem::path& xml, const std::filesystem::path& bin = {}) const;
   // Compiles for a device ("CPU" is the only one). Properties use OpenVINO's keys.
@@ -136,6 +181,9 @@ class Core {
                               const AnyMap& properties = {}) const;
   CompiledModel compile_model(const std::filesystem::path& xml, const std::string& device = "CPU",
                               const AnyMap& properties = {}) const;
+
+ private:
+  AnyMap properties_;
 };
 
 }  // namespace sparrow

@@ -1,4 +1,5 @@
 #include "api/impl.h"
+#include "base/cpu_info.h"
 #include "frontends/ir/ir_reader.h"
 #include "graph/shape_inference.h"
 
@@ -20,11 +21,15 @@ CompiledModel Core::compile_model(const std::shared_ptr<Model>& model, const std
                                   const AnyMap& properties) const {
   SPARROW_CHECK(model != nullptr, "compile_model: the model is null");
   SPARROW_CHECK(device == "CPU", "compile_model: device '", device, "' is not supported (sparrow runs on CPU)");
-  runtime::Config config = runtime::Config::from(properties);
+  AnyMap merged = properties_;
+  for (const auto& [key, value] : properties) merged[key] = value;
+  runtime::Config config = runtime::Config::from(merged);
   auto impl = std::make_shared<CompiledModel::Impl>();
   impl->compiled = runtime::compile(*model->impl()->graph, config);
+  impl->name = model->name();
   impl->inputs = model->inputs();
   impl->outputs = model->outputs();
+  impl->streams = std::make_unique<runtime::Streams>(config);
   return CompiledModel(std::move(impl));
 }
 
@@ -33,18 +38,43 @@ CompiledModel Core::compile_model(const std::filesystem::path& xml, const std::s
   return compile_model(read_model(xml), device, properties);
 }
 
+void Core::set_property(const std::string& device, const AnyMap& properties) {
+  SPARROW_CHECK(device == "CPU", "set_property: device '", device, "' is not supported (sparrow runs on CPU)");
+  AnyMap merged = properties_;
+  for (const auto& [key, value] : properties) merged[key] = value;
+  runtime::Config::from(merged);  // refuses invalid keys and values now rather than at compile time
+  properties_ = std::move(merged);
+}
+
+Any Core::get_property(const std::string& device, const std::string& key) const {
+  SPARROW_CHECK(device == "CPU", "get_property: device '", device, "' is not supported (sparrow runs on CPU)");
+  if (key == "FULL_DEVICE_NAME") return base::cpu_info().model_name;
+  return runtime::Config::from(properties_).get(key);
+}
+
+const char* version() { return SPARROW_VERSION; }
+
 const std::vector<Port>& CompiledModel::inputs() const { return impl_->inputs; }
 const std::vector<Port>& CompiledModel::outputs() const { return impl_->outputs; }
 
-Any CompiledModel::get_property(const std::string& key) const { return impl_->compiled->config.get(key); }
+Any CompiledModel::get_property(const std::string& key) const {
+  if (key == "NETWORK_NAME") return impl_->name;
+  if (key == "EXECUTION_DEVICES") return "CPU";
+  return impl_->compiled->config.get(key);
+}
+
+std::vector<std::string> CompiledModel::supported_properties() const {
+  std::vector<std::string> keys = {"NETWORK_NAME", "EXECUTION_DEVICES"};
+  for (const std::string& k : runtime::Config::keys()) keys.push_back(k);
+  return keys;
+}
 
 InferRequest CompiledModel::create_infer_request() const {
   SPARROW_CHECK(impl_ != nullptr, "create_infer_request on an empty CompiledModel");
-  auto req = std::make_shared<InferRequest::Impl>();
-  req->model = impl_;
+  auto req = std::make_shared<InferRequest::Impl>(impl_);
+  req->request.set_owner(req);
   for (const Port& p : impl_->inputs)
-    req->inputs.push_back(p.shape.is_static() ? Tensor(p.element_type, p.shape.to_shape()) : Tensor());
-  req->outputs.resize(impl_->outputs.size());
+    if (p.shape.is_static()) req->request.inputs()[p.index] = Tensor(p.element_type, p.shape.to_shape());
   return InferRequest(std::move(req));
 }
 

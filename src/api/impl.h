@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "runtime/async_request.h"
 #include "runtime/compiler.h"
+#include "runtime/streams.h"
 #include "sparrow/core.h"
 
 namespace sparrow {
@@ -19,14 +21,16 @@ struct Model::Impl {
 
 struct CompiledModel::Impl {
   std::unique_ptr<runtime::CompiledGraph> compiled;
+  std::string name;
   std::vector<Port> inputs;
   std::vector<Port> outputs;
+  std::unique_ptr<runtime::Streams> streams;  // declared last: its threads stop first
 };
 
 struct InferRequest::Impl {
-  std::shared_ptr<CompiledModel::Impl> model;
-  std::vector<Tensor> inputs;
-  std::vector<Tensor> outputs;
+  explicit Impl(std::shared_ptr<CompiledModel::Impl> m);
+  std::shared_ptr<CompiledModel::Impl> model;  // declared first: outlives the request below
+  runtime::AsyncRequest request;
 };
 
 // Ports of a graph's parameters and results, in order.

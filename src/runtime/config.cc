@@ -1,19 +1,21 @@
 #include "runtime/config.h"
 
-#include <thread>
+#include <algorithm>
+
+#include "base/cpu_info.h"
 
 namespace sparrow::runtime {
 namespace {
 
-int64_t hardware_threads() {
-  unsigned n = std::thread::hardware_concurrency();
-  return n ? n : 1;
-}
+constexpr int64_t kMaxStreams = 1024;
+constexpr int64_t kMaxThreads = 4096;
 
 }  // namespace
 
 Config Config::from(const AnyMap& properties) {
   Config c;
+  int64_t streams = 0;  // 0: decided by the hint
+  int64_t threads = 0;
   for (const auto& [key, value] : properties) {
     if (key == "PERFORMANCE_HINT") {
       std::string v = value.as_string();
@@ -23,16 +25,18 @@ Config Config::from(const AnyMap& properties) {
     } else if (key == "NUM_STREAMS") {
       std::string v = value.as_string();
       if (v == "AUTO" || v == "-1") {
-        c.num_streams = -1;
+        streams = -1;
       } else {
         int64_t n = value.as_int();
-        SPARROW_CHECK(n >= 1 && n <= 1024, "property NUM_STREAMS: ", n, " is outside [1, 1024] (or AUTO)");
-        c.num_streams = n;
+        SPARROW_CHECK(n >= 1 && n <= kMaxStreams, "property NUM_STREAMS: ", n, " is outside [1, ", kMaxStreams,
+                      "] (or AUTO)");
+        streams = n;
       }
     } else if (key == "INFERENCE_NUM_THREADS") {
       int64_t n = value.as_int();
-      SPARROW_CHECK(n >= 0 && n <= 4096, "property INFERENCE_NUM_THREADS: ", n, " is outside [0, 4096]");
-      c.inference_num_threads = n;
+      SPARROW_CHECK(n >= 0 && n <= kMaxThreads, "property INFERENCE_NUM_THREADS: ", n, " is outside [0, ",
+                    kMaxThreads, "] (0: decided by PERFORMANCE_HINT)");
+      threads = n;
     } else if (key == "ENABLE_CPU_PINNING") {
       c.enable_cpu_pinning = value.as_bool();
     } else if (key == "PERF_COUNT") {
@@ -42,15 +46,43 @@ Config Config::from(const AnyMap& properties) {
       SPARROW_CHECK(r >= 0.0 && r <= 1.0, "property CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE: ", r,
                     " is outside [0, 1]");
       c.sparse_weights_decompression_rate = r;
+    } else if (key == "OPTIMAL_NUMBER_OF_INFER_REQUESTS" || key == "NETWORK_NAME" || key == "EXECUTION_DEVICES") {
+      fail("property ", key, " is read-only");
     } else {
       fail("unknown property '", key,
            "' (supported: PERFORMANCE_HINT, NUM_STREAMS, INFERENCE_NUM_THREADS, ENABLE_CPU_PINNING, PERF_COUNT, "
            "CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE)");
     }
   }
-  if (c.num_streams < 0) c.num_streams = c.performance_hint == "THROUGHPUT" ? hardware_threads() : 1;
-  if (c.inference_num_threads == 0) c.inference_num_threads = hardware_threads();
+
+  // OpenVINO's CPU defaults: LATENCY runs one stream on every physical core; THROUGHPUT one single-threaded
+  // stream per physical core; NONE one stream on every allowed logical CPU.
+  const base::CpuInfo& cpu = base::cpu_info();
+  const bool throughput = c.performance_hint == "THROUGHPUT" || c.performance_hint == "CUMULATIVE_THROUGHPUT";
+  const int64_t cores = c.performance_hint == "NONE" ? static_cast<int64_t>(cpu.allowed_cpus.size())
+                                                     : cpu.physical_cores;
+  if (streams == -1) streams = throughput ? cores : std::max<int64_t>(1, cores);
+  if (streams == 0) streams = throughput ? (threads > 0 ? threads : cores) : 1;
+  if (threads == 0) {
+    threads = std::max(streams, streams * std::max<int64_t>(1, cores / streams));
+  } else {
+    streams = std::min(streams, threads);  // a stream needs a thread; OpenVINO caps streams the same way
+  }
+  c.num_streams = streams;
+  c.inference_num_threads = threads;
   return c;
+}
+
+int Config::threads_of_stream(int64_t s) const {
+  int64_t base = inference_num_threads / num_streams;
+  return static_cast<int>(base + (s < inference_num_threads % num_streams ? 1 : 0));
+}
+
+const std::vector<std::string>& Config::keys() {
+  static const std::vector<std::string> k = {
+      "PERFORMANCE_HINT", "NUM_STREAMS", "INFERENCE_NUM_THREADS", "ENABLE_CPU_PINNING", "PERF_COUNT",
+      "CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE", "OPTIMAL_NUMBER_OF_INFER_REQUESTS"};
+  return k;
 }
 
 Any Config::get(const std::string& key) const {

@@ -1,9 +1,10 @@
 // Compile-time properties, by their OpenVINO keys, validated with messages that name the property and the
-// accepted range.
+// accepted range, then resolved to the streams and threads this process will use (docs/runtime.md).
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sparrow/core.h"
 
@@ -12,15 +13,20 @@ namespace sparrow::runtime {
 struct Config {
   std::string performance_hint = "LATENCY";  // LATENCY, THROUGHPUT, CUMULATIVE_THROUGHPUT, NONE
   int64_t num_streams = 1;
-  int64_t inference_num_threads = 0;  // 0: decided by the hint
-  bool enable_cpu_pinning = false;
+  int64_t inference_num_threads = 1;  // total across streams
+  bool enable_cpu_pinning = true;     // OpenVINO's default on Linux
   bool perf_count = false;
   double sparse_weights_decompression_rate = 1.0;  // 1.0: the sparse path is off
 
-  // Applies `properties` on top of the defaults. Throws Error for unknown keys and out-of-range values.
+  // Applies `properties` on top of the hint's defaults for this machine's CPUs, then resolves streams and
+  // threads. Throws Error for unknown keys and out-of-range values.
   static Config from(const AnyMap& properties);
   // The effective value of a property (compiled-model get_property); throws for unknown keys.
   Any get(const std::string& key) const;
+  // The keys get() answers, in a stable order (read-only ones included).
+  static const std::vector<std::string>& keys();
+  // Threads of stream `s`: the total split as evenly as it goes, the first streams taking the remainder.
+  int threads_of_stream(int64_t s) const;
 };
 
 }  // namespace sparrow::runtime

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "base/thread_pool.h"
 #include "graph/op_registry.h"
 #include "sparrow/error.h"
 
@@ -42,23 +43,45 @@ Executor::Executor(const graph::Graph& graph) {
   for (auto [s, step] : last_reader) steps_[step].release.push_back(s);
 }
 
-std::vector<Tensor> Executor::run(std::span<const Tensor> inputs, std::vector<NodeProfile>* profile) const {
+namespace {
+
+std::chrono::nanoseconds stream_cpu_time() {
+  auto t = base::thread_cpu_time();
+  if (const base::ThreadPool* pool = base::ThreadPool::current()) t += pool->helpers_cpu_time();
+  return t;
+}
+
+}  // namespace
+
+std::vector<Tensor> Executor::run(std::span<const Tensor> inputs, ExecutionScratch& scratch,
+                                  std::vector<NodeProfile>* profile, const std::atomic<bool>* cancel) const {
   SPARROW_CHECK(inputs.size() == parameter_slots_.size(), "expected ", parameter_slots_.size(), " inputs, got ",
                 inputs.size());
-  std::vector<Tensor> slots(num_slots_);
+  std::vector<Tensor>& slots = scratch.slots;
+  slots.assign(num_slots_, Tensor());
   for (size_t i = 0; i < constant_slots_.size(); ++i) slots[constant_slots_[i]] = constants_[i];
   for (size_t i = 0; i < inputs.size(); ++i) slots[parameter_slots_[i]] = inputs[i];
   if (profile) profile->clear();
 
-  std::vector<Tensor> args;
+  std::vector<Tensor>& args = scratch.args;
   for (const Step& step : steps_) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) {
+      slots.clear();
+      args.clear();
+      fail("the inference was cancelled");
+    }
     args.clear();
     for (int s : step.input_slots) args.push_back(slots[s]);
-    auto start = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point start;
+    std::chrono::nanoseconds cpu_start{0};
+    if (profile) {
+      start = std::chrono::steady_clock::now();
+      cpu_start = stream_cpu_time();
+    }
     std::vector<Tensor> outs = graph::evaluate_node(*step.node, args);
     if (profile)
       profile->push_back({step.node->name, step.node->type, step.node->exec_type,
-                          std::chrono::steady_clock::now() - start});
+                          std::chrono::steady_clock::now() - start, stream_cpu_time() - cpu_start});
     SPARROW_CHECK(outs.size() == step.output_slots.size(), step.node->describe(), ": produced ", outs.size(),
                   " outputs, expected ", step.output_slots.size());
     for (size_t i = 0; i < outs.size(); ++i) {
@@ -74,6 +97,9 @@ std::vector<Tensor> Executor::run(std::span<const Tensor> inputs, std::vector<No
   }
   std::vector<Tensor> results;
   for (int s : result_slots_) results.push_back(slots[s]);
+  // Keep no tensors alive between inferences: constants are shared, the rest is the caller's now.
+  slots.clear();
+  args.clear();
   return results;
 }
 

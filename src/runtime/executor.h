@@ -2,6 +2,7 @@
 // released after their last use. Shapes may change from one inference to the next (dynamic models).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <span>
 #include <string>
@@ -16,7 +17,14 @@ struct NodeProfile {
   std::string name;
   std::string type;
   std::string exec_type;
-  std::chrono::nanoseconds time{0};
+  std::chrono::nanoseconds time{0};      // wall time
+  std::chrono::nanoseconds cpu_time{0};  // CPU time of the running thread and its stream's pool
+};
+
+// What one stream reuses from one inference to the next.
+struct ExecutionScratch {
+  std::vector<Tensor> slots;
+  std::vector<Tensor> args;
 };
 
 class Executor {
@@ -25,7 +33,15 @@ class Executor {
   explicit Executor(const graph::Graph& graph);
 
   // `inputs` in parameter order, already checked against the parameters; returns outputs in result order.
-  std::vector<Tensor> run(std::span<const Tensor> inputs, std::vector<NodeProfile>* profile = nullptr) const;
+  // Safe to call from several threads at once, each with its own scratch. If `cancel` becomes true, the run
+  // stops before the next node and throws Error.
+  std::vector<Tensor> run(std::span<const Tensor> inputs, ExecutionScratch& scratch,
+                          std::vector<NodeProfile>* profile = nullptr,
+                          const std::atomic<bool>* cancel = nullptr) const;
+  std::vector<Tensor> run(std::span<const Tensor> inputs) const {
+    ExecutionScratch scratch;
+    return run(inputs, scratch);
+  }
 
  private:
   struct Step {

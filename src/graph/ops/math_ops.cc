@@ -6,6 +6,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "base/thread_pool.h"
 #include "graph/op_registry.h"
 #include "graph/ops/op_utils.h"
 
@@ -105,42 +106,51 @@ Tensor matmul_typed(const Node& node, const Tensor& a, const Tensor& b) {
   a_aligned.insert(a_aligned.end(), a_batch.begin(), a_batch.end());
   b_aligned.insert(b_aligned.end(), b_batch.begin(), b_batch.end());
   using Acc = std::conditional_t<std::is_floating_point_v<T>, double, std::make_unsigned_t<int64_t>>;
-  std::vector<Acc> acc(N);
   T* po = out.data<T>();
-  auto multiply = [&](size_t o, const std::array<size_t, 2>& off) {
+  // Columns in tiles so the accumulators stay in L1 while rows of B stream past.
+  constexpr size_t kTile = 512;
+  auto multiply = [&](size_t o, const std::array<size_t, 2>& off, size_t i_begin, size_t i_end, Acc* acc) {
     const T* A = pa.data() + off[0] * M * K;
     const T* B = pb.data() + off[1] * K * N;
     T* C = po + o * M * N;
-    // Columns in tiles so the accumulators stay in L1 while rows of B stream past.
-    constexpr size_t kTile = 512;
     for (size_t j0 = 0; j0 < N; j0 += kTile) {
       size_t nj = std::min(kTile, N - j0);
-      for (size_t i = 0; i < M; ++i) {
-        Acc* a = acc.data();
-        std::fill(a, a + nj, Acc{0});
+      for (size_t i = i_begin; i < i_end; ++i) {
+        std::fill(acc, acc + nj, Acc{0});
         const T* arow = A + i * K;
         size_t k = 0;
         for (; k + 2 <= K; k += 2) {
           Acc x0 = static_cast<Acc>(arow[k]), x1 = static_cast<Acc>(arow[k + 1]);
           const T* b0 = B + k * N + j0;
           const T* b1 = b0 + N;
-          for (size_t j = 0; j < nj; ++j) a[j] += x0 * static_cast<Acc>(b0[j]) + x1 * static_cast<Acc>(b1[j]);
+          for (size_t j = 0; j < nj; ++j) acc[j] += x0 * static_cast<Acc>(b0[j]) + x1 * static_cast<Acc>(b1[j]);
         }
         for (; k < K; ++k) {
           Acc x = static_cast<Acc>(arow[k]);
           const T* b0 = B + k * N + j0;
-          for (size_t j = 0; j < nj; ++j) a[j] += x * static_cast<Acc>(b0[j]);
+          for (size_t j = 0; j < nj; ++j) acc[j] += x * static_cast<Acc>(b0[j]);
         }
-        for (size_t j = 0; j < nj; ++j) C[i * N + j0 + j] = static_cast<T>(a[j]);
+        for (size_t j = 0; j < nj; ++j) C[i * N + j0 + j] = static_cast<T>(acc[j]);
       }
     }
   };
+  // Every output matrix with the offsets of its operands, then all their rows shared out among the stream's
+  // threads; each row is computed the same way whichever thread takes it.
+  std::vector<std::pair<size_t, std::array<size_t, 2>>> matrices;
   if (batch.empty()) {
-    multiply(0, {0, 0});
+    matrices.push_back({0, {0, 0}});
   } else {
     for_each_broadcast<2>(batch, {broadcast_strides(a_aligned, batch), broadcast_strides(b_aligned, batch)},
-                          multiply);
+                          [&](size_t o, const std::array<size_t, 2>& off) { matrices.push_back({o, off}); });
   }
+  base::parallel_for(matrices.size() * M, [&](size_t begin, size_t end) {
+    std::vector<Acc> acc(std::min(kTile, N));
+    for (size_t row = begin; row < end;) {
+      size_t m = row / M, i = row % M, i_end = std::min(M, i + (end - row));
+      multiply(matrices[m].first, matrices[m].second, i, i_end, acc.data());
+      row += i_end - i;
+    }
+  });
   return out;
 }
 
