@@ -331,5 +331,22 @@ TEST(Async, CorePropertiesApplyToLaterCompilations) {
   EXPECT_NE(error_of([&] { core.set_property("GPU", {}); }).find("GPU"), std::string::npos);
 }
 
+TEST(Async, TypedPropertiesUseOpenVinoNamesAndTypes) {
+  Core core;
+  CompiledModel compiled =
+      core.compile_model(sst2_xml(), "CPU", num_streams(2), inference_num_threads(2),
+                         hint::performance_mode(hint::PerformanceMode::THROUGHPUT), enable_profiling(true),
+                         intel_cpu::sparse_weights_decompression_rate(0.75f));
+  EXPECT_EQ(compiled.get_property(num_streams), 2);
+  EXPECT_EQ(compiled.get_property(inference_num_threads), 2);
+  EXPECT_EQ(compiled.get_property(hint::performance_mode), hint::PerformanceMode::THROUGHPUT);
+  EXPECT_TRUE(compiled.get_property(enable_profiling));
+  EXPECT_EQ(compiled.get_property(intel_cpu::sparse_weights_decompression_rate), 0.75f);
+  EXPECT_EQ(compiled.get_property(optimal_number_of_infer_requests), 2u);
+  EXPECT_EQ(compiled.get_property("CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE").as_string(), "0.75");
+  CompiledModel automatic = core.compile_model(sst2_xml(), "CPU", num_streams(streams::AUTO));
+  EXPECT_GE(automatic.get_property(num_streams), 1);
+}
+
 }  // namespace
 }  // namespace sparrow::testing

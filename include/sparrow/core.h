@@ -11,40 +11,17 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <variant>
+#include <type_traits>
 #include <vector>
 
+#include "sparrow/any.h"
 #include "sparrow/element_type.h"
 #include "sparrow/error.h"
+#include "sparrow/properties.h"
 #include "sparrow/shape.h"
 #include "sparrow/tensor.h"
 
 namespace sparrow {
-
-// A property value: bool, integer, floating point or string. Conversions that lose meaning throw Error.
-class Any {
- public:
-  Any() = default;
-  Any(bool v) : value_(v) {}
-  Any(int v) : value_(int64_t{v}) {}
-  Any(int64_t v) : value_(v) {}
-  Any(uint32_t v) : value_(int64_t{v}) {}
-  Any(double v) : value_(v) {}
-  Any(float v) : value_(double{v}) {}
-  Any(const char* v) : value_(std::string(v)) {}
-  Any(std::string v) : value_(std::move(v)) {}
-
-  bool empty() const { return std::holds_alternative<std::monostate>(value_); }
-  std::string as_string() const;
-  int64_t as_int() const;   // accepts integers and integral strings ("4")
-  double as_double() const; // accepts numbers and numeric strings ("0.75")
-  bool as_bool() const;     // accepts bools, 0/1, "YES"/"NO", "TRUE"/"FALSE"
-
- private:
-  std::variant<std::monostate, bool, int64_t, double, std::string> value_;
-};
-
-using AnyMap = std::map<std::string, Any>;
 
 // One input or output of a model.
 struct Port {
@@ -155,6 +132,14 @@ class CompiledModel {
   // ENABLE_CPU_PINNING, PERF_COUNT, CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE, OPTIMAL_NUMBER_OF_INFER_REQUESTS,
   // NETWORK_NAME, EXECUTION_DEVICES. Throws for other keys.
   Any get_property(const std::string& key) const;
+  template <typename T>
+  T get_property(const Property<T>& property) const {
+    return property.from_any(get_property(property.name()));
+  }
+  template <typename T>
+  T get_property(const ReadOnlyProperty<T>& property) const {
+    return property.from_any(get_property(property.name()));
+  }
   // The keys get_property answers, in a stable order.
   std::vector<std::string> supported_properties() const;
 
@@ -181,6 +166,12 @@ class Core {
                               const AnyMap& properties = {}) const;
   CompiledModel compile_model(const std::filesystem::path& xml, const std::string& device = "CPU",
                               const AnyMap& properties = {}) const;
+  // compile_model(model, "CPU", sparrow::num_streams(4), sparrow::hint::performance_mode(...)), as in OpenVINO.
+  template <typename M, typename... Properties>
+    requires(sizeof...(Properties) > 0 && (std::is_convertible_v<Properties, AnyMap::value_type> && ...))
+  CompiledModel compile_model(const M& model, const std::string& device, Properties&&... properties) const {
+    return compile_model(model, device, AnyMap{std::forward<Properties>(properties)...});
+  }
 
  private:
   AnyMap properties_;

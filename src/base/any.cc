@@ -3,7 +3,8 @@
 #include <charconv>
 #include <cstdlib>
 
-#include "sparrow/core.h"
+#include "sparrow/any.h"
+#include "sparrow/error.h"
 
 namespace sparrow {
 

@@ -1,6 +1,7 @@
 #include "runtime/config.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include "base/cpu_info.h"
 
@@ -12,46 +13,56 @@ constexpr int64_t kMaxThreads = 4096;
 
 }  // namespace
 
+void Config::apply(const std::string& key, const Any& value, int64_t& streams, int64_t& threads) {
+  if (key == "PERFORMANCE_HINT") {
+    std::string v = value.as_string();
+    SPARROW_CHECK(v == "LATENCY" || v == "THROUGHPUT" || v == "CUMULATIVE_THROUGHPUT" || v == "NONE" || v.empty(),
+                  "property PERFORMANCE_HINT: '", v, "' is not one of LATENCY, THROUGHPUT, CUMULATIVE_THROUGHPUT, NONE");
+    performance_hint = v.empty() ? "NONE" : v;
+  } else if (key == "NUM_STREAMS") {
+    std::string v = value.as_string();
+    if (v == "AUTO" || v == "-1") {
+      streams = -1;
+    } else {
+      int64_t n = value.as_int();
+      SPARROW_CHECK(n >= 1 && n <= kMaxStreams, "property NUM_STREAMS: ", n, " is outside [1, ", kMaxStreams,
+                    "] (or AUTO)");
+      streams = n;
+    }
+  } else if (key == "INFERENCE_NUM_THREADS") {
+    int64_t n = value.as_int();
+    SPARROW_CHECK(n >= 0 && n <= kMaxThreads, "property INFERENCE_NUM_THREADS: ", n, " is outside [0, ",
+                  kMaxThreads, "] (0: decided by PERFORMANCE_HINT)");
+    threads = n;
+  } else if (key == "ENABLE_CPU_PINNING") {
+    enable_cpu_pinning = value.as_bool();
+  } else if (key == "PERF_COUNT") {
+    perf_count = value.as_bool();
+  } else if (key == "CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE") {
+    double r = value.as_double();
+    SPARROW_CHECK(r >= 0.0 && r <= 1.0, "property CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE: ", r, " is outside [0, 1]");
+    sparse_weights_decompression_rate = r;
+  } else if (key == "OPTIMAL_NUMBER_OF_INFER_REQUESTS" || key == "NETWORK_NAME" || key == "EXECUTION_DEVICES") {
+    fail("property ", key, " is read-only");
+  } else {
+    fail("unknown property '", key,
+         "' (supported: PERFORMANCE_HINT, NUM_STREAMS, INFERENCE_NUM_THREADS, ENABLE_CPU_PINNING, PERF_COUNT, "
+         "CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE)");
+  }
+}
+
 Config Config::from(const AnyMap& properties) {
   Config c;
   int64_t streams = 0;  // 0: decided by the hint
   int64_t threads = 0;
   for (const auto& [key, value] : properties) {
-    if (key == "PERFORMANCE_HINT") {
-      std::string v = value.as_string();
-      SPARROW_CHECK(v == "LATENCY" || v == "THROUGHPUT" || v == "CUMULATIVE_THROUGHPUT" || v == "NONE" || v.empty(),
-                    "property PERFORMANCE_HINT: '", v, "' is not one of LATENCY, THROUGHPUT, CUMULATIVE_THROUGHPUT, NONE");
-      c.performance_hint = v.empty() ? "NONE" : v;
-    } else if (key == "NUM_STREAMS") {
-      std::string v = value.as_string();
-      if (v == "AUTO" || v == "-1") {
-        streams = -1;
-      } else {
-        int64_t n = value.as_int();
-        SPARROW_CHECK(n >= 1 && n <= kMaxStreams, "property NUM_STREAMS: ", n, " is outside [1, ", kMaxStreams,
-                      "] (or AUTO)");
-        streams = n;
-      }
-    } else if (key == "INFERENCE_NUM_THREADS") {
-      int64_t n = value.as_int();
-      SPARROW_CHECK(n >= 0 && n <= kMaxThreads, "property INFERENCE_NUM_THREADS: ", n, " is outside [0, ",
-                    kMaxThreads, "] (0: decided by PERFORMANCE_HINT)");
-      threads = n;
-    } else if (key == "ENABLE_CPU_PINNING") {
-      c.enable_cpu_pinning = value.as_bool();
-    } else if (key == "PERF_COUNT") {
-      c.perf_count = value.as_bool();
-    } else if (key == "CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE") {
-      double r = value.as_double();
-      SPARROW_CHECK(r >= 0.0 && r <= 1.0, "property CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE: ", r,
-                    " is outside [0, 1]");
-      c.sparse_weights_decompression_rate = r;
-    } else if (key == "OPTIMAL_NUMBER_OF_INFER_REQUESTS" || key == "NETWORK_NAME" || key == "EXECUTION_DEVICES") {
-      fail("property ", key, " is read-only");
-    } else {
-      fail("unknown property '", key,
-           "' (supported: PERFORMANCE_HINT, NUM_STREAMS, INFERENCE_NUM_THREADS, ENABLE_CPU_PINNING, PERF_COUNT, "
-           "CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE)");
+    try {
+      c.apply(key, value, streams, threads);
+    } catch (const Error& e) {
+      // A conversion error ("expected an integer, got 'x'") learns which property it is about.
+      std::string_view what = e.what();
+      if (what.starts_with("property ") || what.starts_with("unknown property")) throw;
+      fail("property ", key, ": ", what);
     }
   }
 

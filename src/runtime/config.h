@@ -27,6 +27,10 @@ struct Config {
   static const std::vector<std::string>& keys();
   // Threads of stream `s`: the total split as evenly as it goes, the first streams taking the remainder.
   int threads_of_stream(int64_t s) const;
+
+ private:
+  // One property; NUM_STREAMS and INFERENCE_NUM_THREADS go to `streams` and `threads` (-1: AUTO).
+  void apply(const std::string& key, const Any& value, int64_t& streams, int64_t& threads);
 };
 
 }  // namespace sparrow::runtime
