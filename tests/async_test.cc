@@ -149,7 +149,7 @@ TEST(Async, CallbacksSeeResultsAndMayResubmit) {
     });
   }
   for (InferRequest& req : requests) req.start_async();
-  ASSERT_TRUE(counter.wait_for_count(kRequests * kRunsEach));
+  EXPECT_TRUE(counter.wait_for_count(kRequests * kRunsEach));
   for (InferRequest& req : requests) req.wait();
   EXPECT_EQ(counter.done, kRequests * kRunsEach);
   EXPECT_EQ(counter.failed, 0);
@@ -224,12 +224,31 @@ TEST(Async, CancelStopsARunningInference) {
   req.infer();  // and runs again afterwards
 }
 
+// Each callback owns a token that is freed with its request: once every token has expired, every request
+// (and the compiled model they kept alive) has been destroyed and no callback can run any more.
+struct Tokens {
+  std::vector<std::weak_ptr<int>> issued;
+  std::shared_ptr<int> make() {
+    auto t = std::make_shared<int>(0);
+    issued.push_back(t);
+    return t;
+  }
+  bool wait_all_freed() const {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    for (;;) {
+      bool all = true;
+      for (const auto& t : issued) all = all && t.expired();
+      if (all) return true;
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+};
+
 TEST(Async, DroppingTheModelAndRequestsInFlightIsSafe) {
   Counter counter;
+  Tokens tokens;
   constexpr int kRequests = 6;
-  // Each callback owns a token; it is freed with its request, so expired tokens prove every request (and the
-  // compiled model they kept alive) was destroyed.
-  std::vector<std::weak_ptr<int>> tokens;
   {
     Core core;
     CompiledModel compiled = core.compile_model(sst2_xml(), "CPU", {{"NUM_STREAMS", 2}});
@@ -237,21 +256,11 @@ TEST(Async, DroppingTheModelAndRequestsInFlightIsSafe) {
     for (int r = 0; r < kRequests; ++r) {
       requests.push_back(compiled.create_infer_request());
       set_sentence(requests.back(), sentences()[r]);
-      auto token = std::make_shared<int>(r);
-      tokens.push_back(token);
-      requests.back().set_callback([&counter, token](std::exception_ptr e) { counter.add(e); });
+      requests.back().set_callback([&counter, token = tokens.make()](std::exception_ptr e) { counter.add(e); });
       requests.back().start_async();
     }
   }  // every handle is gone: queued requests were withdrawn, running ones finish in the background
-  auto all_freed = [&] {
-    for (const auto& t : tokens)
-      if (!t.expired()) return false;
-    return true;
-  };
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!all_freed() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  EXPECT_TRUE(all_freed());
+  EXPECT_TRUE(tokens.wait_all_freed());
   std::lock_guard lock(counter.mutex);
   EXPECT_LE(counter.done, kRequests);
   EXPECT_EQ(counter.failed, 0);
@@ -259,32 +268,36 @@ TEST(Async, DroppingTheModelAndRequestsInFlightIsSafe) {
 
 TEST(Async, ShutdownWhileCallbacksResubmit) {
   Counter counter;
+  Tokens tokens;
+  std::mutex keep_going_mutex;
+  bool keep_going = true;
   {
     Core core;
-    CompiledModel compiled = core.compile_model(sst2_xml(), "CPU", {{"NUM_STREAMS", 2}, {"INFERENCE_NUM_THREADS", 2}});
+    CompiledModel compiled =
+        core.compile_model(sst2_xml(), "CPU", {{"NUM_STREAMS", 2}, {"INFERENCE_NUM_THREADS", 2}});
     std::vector<InferRequest> requests(4);
-    std::mutex keep_going_mutex;
-    bool keep_going = true;
     for (size_t r = 0; r < requests.size(); ++r) {
       requests[r] = compiled.create_infer_request();
       set_sentence(requests[r], sentences()[r]);
       InferRequest* self = &requests[r];
-      requests[r].set_callback([&, self](std::exception_ptr e) {
+      requests[r].set_callback([&, self, token = tokens.make()](std::exception_ptr e) {
         counter.add(e);
         std::lock_guard lock(keep_going_mutex);
         if (keep_going) self->start_async();
       });
     }
     for (InferRequest& req : requests) req.start_async();
-    ASSERT_TRUE(counter.wait_for_count(12));
+    EXPECT_TRUE(counter.wait_for_count(12));
     compiled = CompiledModel();  // the requests keep the compiled model alive
     {
       std::lock_guard lock(keep_going_mutex);
-      keep_going = false;
+      keep_going = false;  // from here on no callback touches `self`
     }
-    // Resubmitted requests are queued or running now; destroying them must withdraw or wait, never crash.
+    // Resubmitted requests are queued or running now: dropping them withdraws or lets them finish.
     requests.clear();
   }
+  EXPECT_TRUE(tokens.wait_all_freed());
+  std::lock_guard lock(counter.mutex);
   EXPECT_EQ(counter.failed, 0);
 }
 
