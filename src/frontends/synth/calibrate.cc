@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "base/cpu_info.h"
+#include "base/thread_pool.h"
 #include "frontends/synth/prng.h"
 #include "runtime/compiler.h"
 #include "sparrow/error.h"
@@ -79,6 +81,9 @@ Calibration calibrate(const BertConfig& config, const BertWeights& weights, uint
   spec.probe_quantizer_inputs = true;
   BertGraph g = build_bert_graph(spec);
   std::unique_ptr<runtime::CompiledGraph> compiled = runtime::compile(*g.graph, runtime::Config{});
+  // Every core helps (MatMul rows are shared out); the results do not depend on the thread count.
+  base::ThreadPool pool(base::cpu_info().physical_cores);
+  base::ThreadPool::Scope use_pool(&pool);
 
   int64_t seq = std::min(plan.seq, config.max_positions);
   SPARROW_CHECK(seq >= 3, "synth: calibration needs sequences of at least 3 tokens");
