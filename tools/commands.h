@@ -13,6 +13,7 @@ void add_synth_command(CLI::App& app);
 void add_tokenize_command(CLI::App& app);
 void add_classify_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
 
 // `-m` accepts a model folder (openvino_model.xml inside) or an .xml file; returns the xml path or throws.
 std::filesystem::path resolve_model(const std::string& arg);

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   sparrow::tools::add_tokenize_command(app);
   sparrow::tools::add_classify_command(app);
   sparrow::tools::add_eval_command(app);
+  sparrow::tools::add_bench_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
