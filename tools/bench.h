@@ -65,25 +65,27 @@ AnyMap load_config(const std::filesystem::path& path);
 // The properties for compile_model: the file's, then the hint, -nstreams, -nthreads, -pin and the profiling
 // switches from the command line, printing benchmark_app's warnings. Sets `perf_counts` to PERF_COUNT.
 AnyMap device_config(const Options& opt, AnyMap config, bool& perf_counts);
-// Writes the compiled model's writable properties as {"CPU": {"KEY": "value", ...}}, loadable by -load_config.
+// Writes the compiled model's writable properties as {"CPU": {"KEY": "value", ...}}, loadable by
+// -load_config.
 void dump_config(const std::filesystem::path& path, const CompiledModel& compiled);
 
 // ---- inputs (bench_inputs.cc)
 
 struct InputSpec {
-  Port port;                      // as read from the model
-  PartialShape shape;             // the shape to compile with (after -shape and -b)
-  std::vector<Shape> data_shapes; // tensor shapes to feed, one per test configuration
-  std::string file;               // -i file, if any
+  Port port;                       // as read from the model
+  PartialShape shape;              // the shape to compile with (after -shape and -b)
+  std::vector<Shape> data_shapes;  // tensor shapes to feed, one per test configuration
+  std::string file;                // -i file, if any
   std::optional<Tensor> file_data;
 };
 
 struct InputPlan {
   std::vector<InputSpec> inputs;
-  bool reshape = false;  // -shape or -b changed a compiled shape
-  bool dynamic = false;  // some compiled shape stays dynamic
-  size_t configs = 1;    // test configurations (data shape groups)
-  int64_t batch = 1;     // dim 0 of the first input's data, for FPS
+  bool reshape = false;          // -shape or -b changed a compiled shape
+  bool dynamic = false;          // some compiled shape stays dynamic
+  size_t configs = 1;            // test configurations (data shape groups)
+  std::vector<int64_t> batches;  // per configuration: dim 0 of the first input's data, for FPS
+  int64_t batch = 1;             // of the first configuration
 };
 
 // Parses -shape, -data_shape, -b and -i against the model's inputs; throws Error naming the flag and input.
@@ -98,15 +100,15 @@ void print_ports(const std::vector<Port>& inputs, const std::vector<Port>& outpu
 // ---- measuring (bench_measure.cc)
 
 struct Limits {
-  int64_t niter = 0;        // 0: none
-  double duration_ms = 0;   // 0: none
+  int64_t niter = 0;       // 0: none
+  double duration_ms = 0;  // 0: none
 };
 
 struct Measurement {
   size_t iterations = 0;
   double duration_ms = 0;
   std::vector<double> latencies_ms;
-  double fps = 0;
+  double fps = 0;  // frames (iterations times their batch) per second
 };
 
 // nireq infer requests, each returned to an idle queue by its callback (benchmark_app's InferRequestsQueue).
@@ -124,8 +126,9 @@ class RequestQueue {
   // A warm-up inference outside the measurement; returns its latency in ms.
   double first_inference(const std::vector<Tensor>* data, const std::vector<InputSpec>& specs);
   // The benchmark loop: starts idle requests until the limits are met, then waits for all.
+  // In full mode, iteration i feeds configuration i % configs and counts its batch among the frames.
   Measurement run(const Limits& limits, const std::vector<std::vector<Tensor>>* full_mode_data,
-                  const std::vector<InputSpec>& specs, int64_t batch, bool progress);
+                  const std::vector<InputSpec>& specs, const std::vector<int64_t>& batches, bool progress);
 
   struct State;
 
@@ -197,8 +200,10 @@ size_t choose_nireq(const Options& opt, const CompiledModel& compiled);
 Limits make_limits(const Options& opt, size_t nireq, size_t configs);
 // Inputs set once before the loop (true) or before every inference (full mode).
 bool inference_only(const Options& opt, const InputPlan& plan);
-// Step 10's title: "Start inference asynchronously, 4 inference requests using 4 streams for CPU, limits: ...".
-std::string measuring_title(const Options& opt, size_t nireq, const std::string& streams, const Limits& limits);
+// Step 10's title: "Start inference asynchronously, 4 inference requests using 4 streams for CPU, limits:
+// ...".
+std::string measuring_title(const Options& opt, size_t nireq, const std::string& streams,
+                            const Limits& limits);
 
 void run(const Options& opt);
 void run_compare(const Options& opt);

@@ -52,13 +52,14 @@ std::vector<std::string> labels(const std::vector<std::string>& files) {
 }
 
 void print_summary(const std::vector<Candidate>& cs, const Options& opt) {
-  const std::string lat = opt.latency_percentile == 50 ? "Latency median (ms)"
-                                                       : "Latency " + std::to_string(opt.latency_percentile) +
-                                                             " percentile (ms)";
+  const std::string lat = opt.latency_percentile == 50
+                              ? "Latency median (ms)"
+                              : "Latency " + std::to_string(opt.latency_percentile) + " percentile (ms)";
   size_t width = 6;
   for (const Candidate& c : cs) width = std::max(width, c.label.size());
   info("Comparison over " + std::to_string(opt.rounds) + " rounds: median [min - max] across rounds");
-  info(pad("config", width) + pad("Throughput (FPS)", 30) + pad(lat, 26) + "Throughput ratio to " + cs[0].label);
+  info(pad("config", width) + pad("Throughput (FPS)", 30) + pad(lat, 26) + "Throughput ratio to " +
+       cs[0].label);
   for (const Candidate& c : cs) {
     std::vector<double> ratios;
     for (size_t r = 0; r < c.round_fps.size(); ++r) ratios.push_back(c.round_fps[r] / cs[0].round_fps[r]);
@@ -126,16 +127,20 @@ void run_compare(const Options& opt) {
 
   std::string title = "Comparing " + std::to_string(cs.size()) + " configs in " + std::to_string(rounds) +
                       " alternating rounds; each round runs every config with limits: ";
-  if (limits.duration_ms > 0) title += std::to_string(static_cast<int64_t>(limits.duration_ms)) + " ms duration";
-  if (per_round.niter > 0) title += std::string(limits.duration_ms > 0 ? ", " : "") + std::to_string(per_round.niter) + " iterations";
+  if (limits.duration_ms > 0)
+    title += std::to_string(static_cast<int64_t>(limits.duration_ms)) + " ms duration";
+  if (per_round.niter > 0)
+    title +=
+        std::string(limits.duration_ms > 0 ? ", " : "") + std::to_string(per_round.niter) + " iterations";
   step(title);
   for (const Candidate& c : cs)
     info(c.label + ": inference " + opt.api + "hronously" +
-         (opt.api == "async" ? ", " + std::to_string(c.nireq) + " inference requests using " + c.streams +
-                                   " streams for CPU"
-                             : std::string()));
-  info(only_inference ? "Benchmarking in inference only mode (inputs filling are not included in measurement loop)."
-                      : "Benchmarking in full mode (inputs filling are included in measurement loop).");
+         (opt.api == "async"
+              ? ", " + std::to_string(c.nireq) + " inference requests using " + c.streams + " streams for CPU"
+              : std::string()));
+  info(only_inference
+           ? "Benchmarking in inference only mode (inputs filling are not included in measurement loop)."
+           : "Benchmarking in full mode (inputs filling are included in measurement loop).");
   for (Candidate& c : cs) {
     if (only_inference) c.queue->set_inputs_once(data, s.plan.inputs);
     double first_ms = c.queue->first_inference(only_inference ? nullptr : &data[0], s.plan.inputs);
@@ -149,16 +154,18 @@ void run_compare(const Options& opt) {
       Candidate& c = cs[i];
       Limits l = limits;
       l.niter = per_round.niter;
-      Measurement m = c.queue->run(l, only_inference ? nullptr : &data, s.plan.inputs, s.plan.batch, progress);
+      Measurement m =
+          c.queue->run(l, only_inference ? nullptr : &data, s.plan.inputs, s.plan.batches, progress);
       LatencyMetrics lat = LatencyMetrics::from(m.latencies_ms, opt.latency_percentile);
-      c.round_fps.push_back(opt.api == "sync" ? static_cast<double>(s.plan.batch) * 1000.0 / lat.median_or_percentile
-                                              : m.fps);
+      c.round_fps.push_back(
+          opt.api == "sync" ? static_cast<double>(s.plan.batch) * 1000.0 / lat.median_or_percentile : m.fps);
       c.round_latency.push_back(lat.median_or_percentile);
       c.latencies.insert(c.latencies.end(), m.latencies_ms.begin(), m.latencies_ms.end());
     }
     std::string line = "Round " + std::to_string(r + 1) + "/" + std::to_string(rounds) + ":";
     for (size_t i : order)
-      line += " " + cs[i].label + " " + ms2(cs[i].round_fps.back()) + " FPS, " + ms2(cs[i].round_latency.back()) + " ms;";
+      line += " " + cs[i].label + " " + ms2(cs[i].round_fps.back()) + " FPS, " +
+              ms2(cs[i].round_latency.back()) + " ms;";
     line.pop_back();
     info(line);
     std::fflush(stdout);

@@ -38,11 +38,16 @@ AnyMap load_config(const std::filesystem::path& path) {
                   "', but sparrow runs on CPU only (use {\"CPU\": {...}})");
     SPARROW_CHECK(props.is_object(), file, ": \"CPU\" must map property names to values");
     for (const auto& [key, value] : props.items()) {
-      if (value.is_string()) config[key] = value.get<std::string>();
-      else if (value.is_boolean()) config[key] = value.get<bool>();
-      else if (value.is_number_integer()) config[key] = value.get<int64_t>();
-      else if (value.is_number()) config[key] = value.get<double>();
-      else fail(file, ": property ", key, ": expected a string, number or boolean, found ", value.dump());
+      if (value.is_string())
+        config[key] = value.get<std::string>();
+      else if (value.is_boolean())
+        config[key] = value.get<bool>();
+      else if (value.is_number_integer())
+        config[key] = value.get<int64_t>();
+      else if (value.is_number())
+        config[key] = value.get<double>();
+      else
+        fail(file, ": property ", key, ": expected a string, number or boolean, found ", value.dump());
     }
   }
   Core scratch;
@@ -59,8 +64,11 @@ AnyMap device_config(const Options& opt, AnyMap config, bool& perf_counts) {
     config["PERFORMANCE_HINT"] = hint_property(opt.hint);
   } else if (!config.count("PERFORMANCE_HINT") && opt.nstreams.empty() && opt.nthreads == 0) {
     std::string hint = opt.api == "sync" ? "LATENCY" : "THROUGHPUT";
-    warn("Performance hint was not explicitly specified in command line. Device(CPU) performance hint will be set "
-         "to " + hint + ".");
+    warn(
+        "Performance hint was not explicitly specified in command line. Device(CPU) performance hint will be "
+        "set "
+        "to " +
+        hint + ".");
     config["PERFORMANCE_HINT"] = hint;
   }
 

@@ -1,6 +1,7 @@
 // sparrow bench: -shape, -data_shape, -b and -i against a model's inputs, and the tensors fed to it.
 // Generated data follows benchmark_app (uniform integers in [0, 255], seed 0) except where a BERT input needs
-// valid values: *attention_mask* inputs get ones, *token_type_ids* inputs zeros; floats are uniform in [0, 1).
+// valid values: *attention_mask* inputs get ones, *token_type_ids* inputs zeros; floats are uniform in [0,
+// 1).
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -25,8 +26,9 @@ std::string port_list(const std::vector<Port>& ports) {
 }
 
 // "name[1,64],other[1,64][1,128]" or "[1,64]" (every input) -> port name -> the bracketed texts.
-std::map<std::string, std::vector<std::string>> parse_per_input(const std::string& flag, const std::string& text,
-                                                               const std::vector<Port>& ports) {
+std::map<std::string, std::vector<std::string>> parse_per_input(const std::string& flag,
+                                                                const std::string& text,
+                                                                const std::vector<Port>& ports) {
   std::map<std::string, std::vector<std::string>> out;
   size_t pos = 0;
   auto bad = [&](const std::string& why) {
@@ -54,7 +56,8 @@ std::map<std::string, std::vector<std::string>> parse_per_input(const std::strin
       continue;
     }
     const Port* port = find_port(ports, name);
-    SPARROW_CHECK(port, "-", flag, ": the model has no input '", name, "' (its inputs: ", port_list(ports), ")");
+    SPARROW_CHECK(port, "-", flag, ": the model has no input '", name, "' (its inputs: ", port_list(ports),
+                  ")");
     auto& list = out[port->name];
     list.insert(list.end(), dims.begin(), dims.end());
   }
@@ -70,7 +73,8 @@ PartialShape parse_dims(const std::string& flag, const std::string& name, const 
 }
 
 // -i: "name:file,name:file" items, or one unnamed file for a one-input model.
-std::map<std::string, std::string> parse_files(const std::vector<std::string>& args, const std::vector<Port>& ports) {
+std::map<std::string, std::string> parse_files(const std::vector<std::string>& args,
+                                               const std::vector<Port>& ports) {
   std::map<std::string, std::string> out;
   for (const std::string& arg : args) {
     size_t pos = 0;
@@ -86,7 +90,8 @@ std::map<std::string, std::string> parse_files(const std::vector<std::string>& a
         name = item.substr(0, colon);
         file = item.substr(colon + 1);
         const Port* port = find_port(ports, name);
-        SPARROW_CHECK(port, "-i '", item, "': the model has no input '", name, "' (its inputs: ", port_list(ports), ")");
+        SPARROW_CHECK(port, "-i '", item, "': the model has no input '", name,
+                      "' (its inputs: ", port_list(ports), ")");
         name = port->name;
       } else {
         SPARROW_CHECK(ports.size() == 1, "-i '", item, "': name the input (NAME:", item, "); the model has ",
@@ -95,7 +100,8 @@ std::map<std::string, std::string> parse_files(const std::vector<std::string>& a
       }
       SPARROW_CHECK(!out.count(name), "-i: two files for input '", name, "'");
       std::string ext = std::filesystem::path(file).extension().string();
-      SPARROW_CHECK(ext == ".npy" || ext == ".bin", "-i '", file, "': only .npy and raw .bin files are supported");
+      SPARROW_CHECK(ext == ".npy" || ext == ".bin", "-i '", file,
+                    "': only .npy and raw .bin files are supported");
       out[name] = file;
     }
   }
@@ -113,56 +119,88 @@ Tensor read_bin(const std::string& file, ElementType type, const Shape& shape) {
   return t;
 }
 
-template <typename T, typename D = T>
+// Calls f(T{}) with the C++ type of an integer element type (boolean excluded); false for other types.
+template <typename F>
+bool with_integer_type(ElementType type, F&& f) {
+  switch (type) {
+    case ElementType::i64:
+      f(int64_t{});
+      return true;
+    case ElementType::i32:
+      f(int32_t{});
+      return true;
+    case ElementType::i16:
+      f(int16_t{});
+      return true;
+    case ElementType::i8:
+      f(int8_t{});
+      return true;
+    case ElementType::u64:
+      f(uint64_t{});
+      return true;
+    case ElementType::u32:
+      f(uint32_t{});
+      return true;
+    case ElementType::u16:
+      f(uint16_t{});
+      return true;
+    case ElementType::u8:
+      f(uint8_t{});
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Uniform values in [lo, hi] (integers) or [lo, hi) (floats) from benchmark_app's generator, mt19937 seeded
+// 0.
+template <typename T, typename D>
 void fill_uniform(Tensor& t, D lo, D hi) {
   std::mt19937 gen(0);
-  std::conditional_t<std::is_floating_point_v<D>, std::uniform_real_distribution<D>, std::uniform_int_distribution<D>>
+  std::conditional_t<std::is_floating_point_v<D>, std::uniform_real_distribution<D>,
+                     std::uniform_int_distribution<D>>
       dist(lo, hi);
   T* data = t.data<T>();
   for (size_t i = 0; i < t.size(); ++i) data[i] = static_cast<T>(dist(gen));
 }
 
-template <typename T>
-void fill_value(Tensor& t, T v) {
-  std::fill(t.data<T>(), t.data<T>() + t.size(), v);
+bool contains(const std::string& name, const char* what) {
+  return name.find(what) != std::string::npos;
 }
-
-bool contains(const std::string& name, const char* what) { return name.find(what) != std::string::npos; }
 
 // Fills `t` for input `name`; returns what it did, for the log.
 std::string generate(Tensor& t, const std::string& name) {
   const ElementType type = t.element_type();
   const bool mask = contains(name, "attention_mask"), segments = contains(name, "token_type_ids");
-  if (is_integral(type) && type != ElementType::boolean && (mask || segments)) {
-    int64_t v = mask ? 1 : 0;
-    switch (type) {
-      case ElementType::i64: fill_value<int64_t>(t, v); break;
-      case ElementType::i32: fill_value<int32_t>(t, static_cast<int32_t>(v)); break;
-      case ElementType::i16: fill_value<int16_t>(t, static_cast<int16_t>(v)); break;
-      case ElementType::i8: fill_value<int8_t>(t, static_cast<int8_t>(v)); break;
-      case ElementType::u64: fill_value<uint64_t>(t, static_cast<uint64_t>(v)); break;
-      case ElementType::u32: fill_value<uint32_t>(t, static_cast<uint32_t>(v)); break;
-      case ElementType::u16: fill_value<uint16_t>(t, static_cast<uint16_t>(v)); break;
-      case ElementType::u8: fill_value<uint8_t>(t, static_cast<uint8_t>(v)); break;
-      default: fail("input '", name, "': cannot generate ", to_string(type), " data; give a file with -i");
+  std::string what;
+  bool done = with_integer_type(type, [&](auto zero) {
+    using T = decltype(zero);
+    // uniform_int_distribution takes no 8-bit types; draw wider and narrow.
+    using D =
+        std::conditional_t<(sizeof(T) < 4), std::conditional_t<std::is_signed_v<T>, int32_t, uint32_t>, T>;
+    if (mask || segments) {
+      std::fill(t.data<T>(), t.data<T>() + t.size(), static_cast<T>(mask ? 1 : 0));
+      what = mask ? "ones (attention mask)" : "zeros (token type ids)";
+    } else {
+      const D hi = std::is_same_v<T, int8_t> ? 127 : 255;
+      fill_uniform<T, D>(t, D{0}, hi);
+      what = "random integers in [0, " + std::to_string(hi) + "]";
     }
-    return mask ? "ones (attention mask)" : "zeros (token type ids)";
-  }
+  });
+  if (done) return what;
   switch (type) {
-    case ElementType::f32: fill_uniform<float>(t, 0.0f, 1.0f); return "random floats in [0, 1)";
-    case ElementType::f64: fill_uniform<double>(t, 0.0, 1.0); return "random floats in [0, 1)";
-    case ElementType::i64: fill_uniform<int64_t>(t, int64_t{0}, int64_t{255}); break;
-    case ElementType::i32: fill_uniform<int32_t>(t, 0, 255); break;
-    case ElementType::i16: fill_uniform<int16_t, int32_t>(t, 0, 255); break;
-    case ElementType::i8: fill_uniform<int8_t, int32_t>(t, 0, 127); return "random integers in [0, 127]";
-    case ElementType::u64: fill_uniform<uint64_t>(t, uint64_t{0}, uint64_t{255}); break;
-    case ElementType::u32: fill_uniform<uint32_t>(t, 0u, 255u); break;
-    case ElementType::u16: fill_uniform<uint16_t, uint32_t>(t, 0u, 255u); break;
-    case ElementType::u8: fill_uniform<uint8_t, uint32_t>(t, 0u, 255u); break;
-    case ElementType::boolean: fill_uniform<uint8_t, uint32_t>(t, 0u, 1u); return "random booleans";
-    default: fail("input '", name, "': cannot generate ", to_string(type), " data; give a file with -i");
+    case ElementType::f32:
+      fill_uniform<float, float>(t, 0.0f, 1.0f);
+      return "random floats in [0, 1)";
+    case ElementType::f64:
+      fill_uniform<double, double>(t, 0.0, 1.0);
+      return "random floats in [0, 1)";
+    case ElementType::boolean:
+      fill_uniform<uint8_t, uint32_t>(t, 0u, 1u);
+      return "random booleans";
+    default:
+      fail("input '", name, "': cannot generate ", to_string(type), " data; give a file with -i");
   }
-  return "random integers in [0, 255]";
 }
 
 void apply_batch(InputSpec& in, int64_t batch, bool& reshape) {
@@ -223,8 +261,8 @@ InputPlan plan_inputs(const Model& model, const Options& opt) {
                     it->second.size());
       PartialShape s = parse_dims("shape", port.name, it->second[0]);
       SPARROW_CHECK(port.shape.rank_is_dynamic() || s.rank_is_dynamic() || s.rank() == port.shape.rank(),
-                    "-shape: input '", port.name, "' has rank ", port.shape.rank(), " (", port.shape.to_string(),
-                    "), ", s.to_string(), " has rank ", s.rank());
+                    "-shape: input '", port.name, "' has rank ", port.shape.rank(), " (",
+                    port.shape.to_string(), "), ", s.to_string(), " has rank ", s.rank());
       in.shape = s;
       plan.reshape = true;
     }
@@ -255,8 +293,12 @@ InputPlan plan_inputs(const Model& model, const Options& opt) {
                       ", but input '", in.port.name, "' is fed ", to_string(s));
     if (!in.shape.is_static()) plan.dynamic = true;
   }
-  const Shape& first = plan.inputs[0].data_shapes[0];
-  plan.batch = first.empty() ? 1 : first[0];
+  for (size_t c = 0; c < plan.configs; ++c) {
+    const auto& shapes = plan.inputs[0].data_shapes;
+    const Shape& first = shapes[c % shapes.size()];
+    plan.batches.push_back(first.empty() ? 1 : first[0]);
+  }
+  plan.batch = plan.batches[0];
   return plan;
 }
 
@@ -278,8 +320,10 @@ std::vector<std::vector<Tensor>> make_input_data(const InputPlan& plan) {
       const Shape& shape = in.data_shapes[c % in.data_shapes.size()];
       Tensor t;
       std::string source = in.file;
-      if (in.file_data) t = *in.file_data;
-      else if (!in.file.empty()) t = read_bin(in.file, in.port.element_type, shape);
+      if (in.file_data)
+        t = *in.file_data;
+      else if (!in.file.empty())
+        t = read_bin(in.file, in.port.element_type, shape);
       else {
         t = Tensor(in.port.element_type, shape);
         source = generate(t, in.port.name);
@@ -296,7 +340,8 @@ std::vector<std::vector<Tensor>> make_input_data(const InputPlan& plan) {
 
 std::string shapes_text(const InputPlan& plan) {
   std::string s;
-  for (const InputSpec& in : plan.inputs) s += (s.empty() ? "'" : ", '") + in.port.name + "': " + in.shape.to_string();
+  for (const InputSpec& in : plan.inputs)
+    s += (s.empty() ? "'" : ", '") + in.port.name + "': " + in.shape.to_string();
   return s;
 }
 
@@ -306,8 +351,8 @@ void print_ports(const std::vector<Port>& inputs, const std::vector<Port>& outpu
       std::string names;
       for (const std::string& n : p.names) names += (names.empty() ? "" : " , ") + n;
       if (names.empty()) names = p.name;
-      info("    " + names + " (node: " + p.name + ") : " + std::string(to_string(p.element_type)) + " / [...] / " +
-           p.shape.to_string());
+      info("    " + names + " (node: " + p.name + ") : " + std::string(to_string(p.element_type)) +
+           " / [...] / " + p.shape.to_string());
     }
   };
   info("Model inputs:");

@@ -1,6 +1,7 @@
-// sparrow bench: the measurement loop of benchmark_app. Each request's callback records its latency (start_async
-// to callback) and puts it back on an idle queue; the main thread takes idle requests and restarts them until
-// the iteration and time limits are met, then waits for all. Duration runs from the first start to the last end.
+// sparrow bench: the measurement loop of benchmark_app. Each request's callback records its latency
+// (start_async to callback) and puts it back on an idle queue; the main thread takes idle requests and
+// restarts them until the iteration and time limits are met, then waits for all. Duration runs from the first
+// start to the last end.
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -29,7 +30,9 @@ struct Slot {
 class Progress {
  public:
   Progress(const Limits& limits, int64_t batch, const std::atomic<size_t>& completed)
-      : limits_(limits), batch_(batch), completed_(completed), begin_(Clock::now()), thread_([this] { loop(); }) {}
+      : limits_(limits), batch_(batch), completed_(completed), begin_(Clock::now()), thread_([this] {
+          loop();
+        }) {}
   ~Progress() {
     {
       std::lock_guard lock(mutex_);
@@ -47,9 +50,10 @@ class Progress {
     while (!cv_.wait_for(lock, std::chrono::milliseconds(500), [&] { return stop_; })) {
       double s = ms_between(begin_, Clock::now()) / 1000;
       size_t n = completed_.load();
-      std::string limit = limits_.duration_ms > 0
-                              ? " / " + std::to_string(static_cast<int64_t>(limits_.duration_ms / 1000)) + " s"
-                              : "";
+      std::string limit =
+          limits_.duration_ms > 0
+              ? " / " + std::to_string(static_cast<int64_t>(limits_.duration_ms / 1000)) + " s"
+              : "";
       std::string iters = limits_.niter > 0 && limits_.duration_ms == 0
                               ? std::to_string(n) + " / " + std::to_string(limits_.niter) + " iterations"
                               : std::to_string(n) + " iterations";
@@ -157,14 +161,20 @@ RequestQueue::~RequestQueue() {
   }
 }
 
-size_t RequestQueue::size() const { return state_->slots.size(); }
+size_t RequestQueue::size() const {
+  return state_->slots.size();
+}
 
-InferRequest& RequestQueue::request(size_t i) { return state_->slots.at(i)->request; }
+InferRequest& RequestQueue::request(size_t i) {
+  return state_->slots.at(i)->request;
+}
 
-void RequestQueue::set_inputs_once(const std::vector<std::vector<Tensor>>& data, const std::vector<InputSpec>& specs) {
+void RequestQueue::set_inputs_once(const std::vector<std::vector<Tensor>>& data,
+                                   const std::vector<InputSpec>& specs) {
   for (size_t i = 0; i < state_->slots.size(); ++i) {
     const std::vector<Tensor>& config = data[i % data.size()];
-    for (size_t j = 0; j < specs.size(); ++j) state_->slots[i]->request.set_tensor(specs[j].port.name, config[j].copy());
+    for (size_t j = 0; j < specs.size(); ++j)
+      state_->slots[i]->request.set_tensor(specs[j].port.name, config[j].copy());
   }
 }
 
@@ -181,23 +191,26 @@ double RequestQueue::first_inference(const std::vector<Tensor>* data, const std:
 }
 
 Measurement RequestQueue::run(const Limits& limits, const std::vector<std::vector<Tensor>>* full_mode_data,
-                              const std::vector<InputSpec>& specs, int64_t batch, bool progress) {
+                              const std::vector<InputSpec>& specs, const std::vector<int64_t>& batches,
+                              bool progress) {
   State& s = *state_;
   s.reset_times();
   const size_t nireq = s.slots.size();
   std::unique_ptr<Progress> bar;
-  if (progress) bar = std::make_unique<Progress>(limits, batch, s.completed);
+  if (progress) bar = std::make_unique<Progress>(limits, batches[0], s.completed);
   size_t iteration = 0;
+  int64_t frames = 0;
   const Clock::time_point begin = Clock::now();
   double elapsed_ms = 0;
   while ((limits.niter > 0 && iteration < static_cast<size_t>(limits.niter)) ||
          (limits.duration_ms > 0 && elapsed_ms < limits.duration_ms) || (s.async && iteration % nireq != 0)) {
     Slot* slot = s.get_idle();
-    if (full_mode_data) {
-      const std::vector<Tensor>& config = (*full_mode_data)[iteration % full_mode_data->size()];
-      for (size_t j = 0; j < specs.size(); ++j) slot->request.set_tensor(specs[j].port.name, config[j]);
-    }
+    const size_t c = full_mode_data ? iteration % full_mode_data->size() : 0;
+    if (full_mode_data)
+      for (size_t j = 0; j < specs.size(); ++j)
+        slot->request.set_tensor(specs[j].port.name, (*full_mode_data)[c][j]);
     s.start(slot);
+    frames += batches[c % batches.size()];
     ++iteration;
     elapsed_ms = ms_between(begin, Clock::now());
   }
@@ -211,8 +224,7 @@ Measurement RequestQueue::run(const Limits& limits, const std::vector<std::vecto
     m.duration_ms = ms_between(s.first_start, s.last_end);
     m.latencies_ms = s.latencies;
   }
-  m.fps = m.duration_ms > 0 ? 1000.0 * static_cast<double>(iteration) * static_cast<double>(batch) / m.duration_ms
-                            : 0.0;
+  m.fps = m.duration_ms > 0 ? 1000.0 * static_cast<double>(frames) / m.duration_ms : 0.0;
   return m;
 }
 

@@ -17,7 +17,9 @@ constexpr const char* kColors[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759",
 constexpr double kWidth = 1000, kHeight = 460;
 constexpr double kTop = 90, kBottom = 400;  // plot area, both panels
 
-const char* color(size_t i) { return kColors[i % (sizeof kColors / sizeof kColors[0])]; }
+const char* color(size_t i) {
+  return kColors[i % (sizeof kColors / sizeof kColors[0])];
+}
 
 std::string num(double v) {
   char buf[32];
@@ -27,8 +29,10 @@ std::string num(double v) {
 
 std::string label_num(double v) {
   char buf[32];
-  if (v != 0 && std::fabs(v) < 10) std::snprintf(buf, sizeof buf, "%.2g", v);
-  else std::snprintf(buf, sizeof buf, "%.0f", v);
+  if (v != 0 && std::fabs(v) < 10)
+    std::snprintf(buf, sizeof buf, "%.2g", v);
+  else
+    std::snprintf(buf, sizeof buf, "%.0f", v);
   return buf;
 }
 
@@ -36,12 +40,23 @@ std::string escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -78,25 +93,27 @@ Panel axes(std::ostringstream& svg, double x0, double x1, double max, const std:
   for (double v = 0; v <= p.ymax + step / 2; v += step) {
     svg << "<line x1=\"" << num(x0) << "\" y1=\"" << num(p.y(v)) << "\" x2=\"" << num(x1) << "\" y2=\""
         << num(p.y(v)) << "\" stroke=\"#ddd\"/>\n";
-    svg << "<text x=\"" << num(x0 - 6) << "\" y=\"" << num(p.y(v) + 4) << "\" text-anchor=\"end\" font-size=\"11\">"
-        << label_num(v) << "</text>\n";
+    svg << "<text x=\"" << num(x0 - 6) << "\" y=\"" << num(p.y(v) + 4)
+        << "\" text-anchor=\"end\" font-size=\"11\">" << label_num(v) << "</text>\n";
   }
-  svg << "<line x1=\"" << num(x0) << "\" y1=\"" << num(kBottom) << "\" x2=\"" << num(x1) << "\" y2=\"" << num(kBottom)
-      << "\" stroke=\"#333\"/>\n";
-  svg << "<line x1=\"" << num(x0) << "\" y1=\"" << num(kTop) << "\" x2=\"" << num(x0) << "\" y2=\"" << num(kBottom)
-      << "\" stroke=\"#333\"/>\n";
+  svg << "<line x1=\"" << num(x0) << "\" y1=\"" << num(kBottom) << "\" x2=\"" << num(x1) << "\" y2=\""
+      << num(kBottom) << "\" stroke=\"#333\"/>\n";
+  svg << "<line x1=\"" << num(x0) << "\" y1=\"" << num(kTop) << "\" x2=\"" << num(x0) << "\" y2=\""
+      << num(kBottom) << "\" stroke=\"#333\"/>\n";
   svg << "<text x=\"" << num((x0 + x1) / 2) << "\" y=\"" << num(kBottom + 36)
       << "\" text-anchor=\"middle\" font-size=\"12\">" << escape(x_title) << "</text>\n";
   return p;
 }
 
-void rect(std::ostringstream& svg, double x, double y, double w, double h, const char* fill, const std::string& tip) {
-  svg << "<rect x=\"" << num(x) << "\" y=\"" << num(y) << "\" width=\"" << num(std::max(w, 0.5)) << "\" height=\""
-      << num(std::max(h, 0.5)) << "\" fill=\"" << fill << "\" stroke=\"#333\" stroke-width=\"0.5\"><title>"
-      << escape(tip) << "</title></rect>\n";
+void rect(std::ostringstream& svg, double x, double y, double w, double h, const char* fill,
+          const std::string& tip) {
+  svg << "<rect x=\"" << num(x) << "\" y=\"" << num(y) << "\" width=\"" << num(std::max(w, 0.5))
+      << "\" height=\"" << num(std::max(h, 0.5)) << "\" fill=\"" << fill
+      << "\" stroke=\"#333\" stroke-width=\"0.5\"><title>" << escape(tip) << "</title></rect>\n";
 }
 
-void line(std::ostringstream& svg, double x1, double y1, double x2, double y2, const char* stroke, double width) {
+void line(std::ostringstream& svg, double x1, double y1, double x2, double y2, const char* stroke,
+          double width) {
   svg << "<line x1=\"" << num(x1) << "\" y1=\"" << num(y1) << "\" x2=\"" << num(x2) << "\" y2=\"" << num(y2)
       << "\" stroke=\"" << stroke << "\" stroke-width=\"" << width << "\"/>\n";
 }
@@ -142,14 +159,14 @@ void latency_panel(std::ostringstream& svg, const std::vector<PlotSeries>& serie
     line(svg, cx - half / 2, p.y(lo), cx + half / 2, p.y(lo), "#333", 1);
     line(svg, cx - half / 2, p.y(hi), cx + half / 2, p.y(hi), "#333", 1);
     rect(svg, cx - half, p.y(q3), 2 * half, p.y(q1) - p.y(q3), color(i),
-         series[i].label + ": median " + label_num(q2) + " ms, quartiles " + label_num(q1) + " - " + label_num(q3) +
-             " ms, " + std::to_string(v.size()) + " inferences");
+         series[i].label + ": median " + label_num(q2) + " ms, quartiles " + label_num(q1) + " - " +
+             label_num(q3) + " ms, " + std::to_string(v.size()) + " inferences");
     line(svg, cx - half, p.y(q2), cx + half, p.y(q2), "#000", 2);
     for (double extreme : {v.front(), v.back()})
       svg << "<circle cx=\"" << num(cx) << "\" cy=\"" << num(p.y(extreme)) << "\" r=\"2.5\" fill=\"none\" "
           << "stroke=\"#333\"/>\n";
-    svg << "<text x=\"" << num(cx) << "\" y=\"" << num(kBottom + 16) << "\" text-anchor=\"middle\" font-size=\"11\">"
-        << escape(series[i].label) << "</text>\n";
+    svg << "<text x=\"" << num(cx) << "\" y=\"" << num(kBottom + 16)
+        << "\" text-anchor=\"middle\" font-size=\"11\">" << escape(series[i].label) << "</text>\n";
   }
 }
 
@@ -160,12 +177,14 @@ void write_plot(const std::filesystem::path& path, const std::vector<PlotSeries>
   svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << kWidth << "\" height=\"" << kHeight
       << "\" viewBox=\"0 0 " << kWidth << " " << kHeight << "\" font-family=\"sans-serif\">\n";
   svg << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  svg << "<text x=\"" << kWidth / 2 << "\" y=\"24\" text-anchor=\"middle\" font-size=\"17\">sparrow bench --compare"
+  svg << "<text x=\"" << kWidth / 2
+      << "\" y=\"24\" text-anchor=\"middle\" font-size=\"17\">sparrow bench --compare"
       << "</text>\n";
   double x = 70;
   for (size_t i = 0; i < series.size(); ++i) {
     svg << "<rect x=\"" << num(x) << "\" y=\"38\" width=\"12\" height=\"12\" fill=\"" << color(i) << "\"/>\n";
-    svg << "<text x=\"" << num(x + 17) << "\" y=\"49\" font-size=\"12\">" << escape(series[i].label) << "</text>\n";
+    svg << "<text x=\"" << num(x + 17) << "\" y=\"49\" font-size=\"12\">" << escape(series[i].label)
+        << "</text>\n";
     x += 40 + 7.0 * static_cast<double>(series[i].label.size());
   }
   throughput_panel(svg, series);

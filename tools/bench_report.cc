@@ -14,14 +14,19 @@ namespace {
 
 const char* status_name(ProfilingInfo::Status s) {
   switch (s) {
-    case ProfilingInfo::Status::NOT_RUN: return "NOT_RUN";
-    case ProfilingInfo::Status::OPTIMIZED_OUT: return "OPTIMIZED_OUT";
-    case ProfilingInfo::Status::EXECUTED: return "EXECUTED";
+    case ProfilingInfo::Status::NOT_RUN:
+      return "NOT_RUN";
+    case ProfilingInfo::Status::OPTIMIZED_OUT:
+      return "OPTIMIZED_OUT";
+    case ProfilingInfo::Status::EXECUTED:
+      return "EXECUTED";
   }
   return "INVALID_STATUS";
 }
 
-double to_ms(std::chrono::microseconds us) { return static_cast<double>(us.count()) / 1000.0; }
+double to_ms(std::chrono::microseconds us) {
+  return static_cast<double>(us.count()) / 1000.0;
+}
 
 std::string fixed(double v, int digits) {
   char buf[64];
@@ -39,9 +44,10 @@ std::string counter_row(const ProfilingInfo& p) {
   const size_t max_len = 20;
   std::string name = p.node_name.size() >= max_len ? p.node_name.substr(0, max_len - 5) + "..." : p.node_name;
   std::string type = p.node_type.size() >= max_len ? p.node_type.substr(0, max_len - 3) + "..." : p.node_type;
-  return pad(name, max_len) + " " + pad(std::string(status_name(p.status)) + " ", 21) + "layerType: " +
-         pad(type, max_len) + " " + pad("execType: " + p.exec_type, 30) + " realTime (ms): " +
-         pad(fixed(to_ms(p.real_time), 3), 10) + " cpuTime (ms): " + pad(fixed(to_ms(p.cpu_time), 3), 10) + " ";
+  return pad(name, max_len) + " " + pad(std::string(status_name(p.status)) + " ", 21) +
+         "layerType: " + pad(type, max_len) + " " + pad("execType: " + p.exec_type, 30) +
+         " realTime (ms): " + pad(fixed(to_ms(p.real_time), 3), 10) +
+         " cpuTime (ms): " + pad(fixed(to_ms(p.cpu_time), 3), 10) + " ";
 }
 
 // benchmark_app's average report: counters summed by node name over requests, divided by the request count.
@@ -49,7 +55,8 @@ std::vector<ProfilingInfo> average(const std::vector<std::vector<ProfilingInfo>>
   std::vector<ProfilingInfo> avg;
   for (const auto& counts : per_request)
     for (const ProfilingInfo& p : counts) {
-      auto it = std::find_if(avg.begin(), avg.end(), [&](const ProfilingInfo& a) { return a.node_name == p.node_name; });
+      auto it = std::find_if(avg.begin(), avg.end(),
+                             [&](const ProfilingInfo& a) { return a.node_name == p.node_name; });
       if (it == avg.end()) {
         avg.push_back(p);
       } else {
@@ -119,13 +126,15 @@ LatencyMetrics LatencyMetrics::from(std::vector<double> latencies, int64_t perce
   m.min = latencies.front();
   m.max = latencies.back();
   m.avg = std::accumulate(latencies.begin(), latencies.end(), 0.0) / static_cast<double>(latencies.size());
-  size_t at = static_cast<size_t>(static_cast<double>(latencies.size()) / 100.0 * static_cast<double>(percentile));
+  size_t at =
+      static_cast<size_t>(static_cast<double>(latencies.size()) / 100.0 * static_cast<double>(percentile));
   m.median_or_percentile = latencies[std::min(at, latencies.size() - 1)];
   return m;
 }
 
 void print_latency(const LatencyMetrics& m) {
-  std::string label = m.percentile == 50 ? "\tMedian:     " : "\t" + std::to_string(m.percentile) + " percentile:    ";
+  std::string label =
+      m.percentile == 50 ? "\tMedian:     " : "\t" + std::to_string(m.percentile) + " percentile:    ";
   info(label + ms2(m.median_or_percentile) + " ms");
   info("\tAverage:    " + ms2(m.avg) + " ms");
   info("\tMin:        " + ms2(m.min) + " ms");
@@ -141,13 +150,15 @@ void print_performance_counts(const std::vector<ProfilingInfo>& counts, const st
   }
   std::vector<ProfilingInfo> rows = counts;
   if (sort == "sort" || sort == "simple_sort")
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const ProfilingInfo& a, const ProfilingInfo& b) { return a.real_time > b.real_time; });
+    std::stable_sort(rows.begin(), rows.end(), [](const ProfilingInfo& a, const ProfilingInfo& b) {
+      return a.real_time > b.real_time;
+    });
   for (const ProfilingInfo& p : rows) {
     if (sort == "simple_sort" && p.status != ProfilingInfo::Status::EXECUTED) continue;
     std::string line = counter_row(p);
     if (!sort.empty()) {
-      double share = total.count() ? 100.0 * static_cast<double>(p.real_time.count()) / static_cast<double>(total.count())
+      double share = total.count() ? 100.0 * static_cast<double>(p.real_time.count()) /
+                                         static_cast<double>(total.count())
                                    : 0.0;
       std::string s = fixed(share, 2);
       line += pad("proportion: " + (s == "0.00" ? std::string("N/A") : s) + "%", 20);
@@ -155,7 +166,9 @@ void print_performance_counts(const std::vector<ProfilingInfo>& counts, const st
     std::printf("%s\n", line.c_str());
   }
   std::printf("%s%s milliseconds\n", pad("Total time: ", 25).c_str(), fixed(to_ms(total), 3).c_str());
-  if (sort.empty()) std::printf("%s%s milliseconds\n", pad("Total CPU time: ", 25).c_str(), fixed(to_ms(total_cpu), 3).c_str());
+  if (sort.empty())
+    std::printf("%s%s milliseconds\n", pad("Total CPU time: ", 25).c_str(),
+                fixed(to_ms(total_cpu), 3).c_str());
   std::printf("\nFull device name: %s\n\n", device_name.c_str());
 }
 
@@ -193,16 +206,20 @@ void StatisticsReport::dump() const {
       for (const auto& [c, v] : values_) {
         if (c != sections[k].first) continue;
         any = true;
-        if (v.kind == Value::Kind::integer) section[v.json_name] = v.i;
-        else if (v.kind == Value::Kind::real) section[v.json_name] = v.d;
-        else section[v.json_name] = v.s;
+        if (v.kind == Value::Kind::integer)
+          section[v.json_name] = v.i;
+        else if (v.kind == Value::Kind::real)
+          section[v.json_name] = v.d;
+        else
+          section[v.json_name] = v.s;
       }
       if (any) j[json_sections[k]] = section;
     }
     out << j.dump(4) << "\n";
   } else {
     for (const auto& [category, title] : sections) {
-      bool any = std::any_of(values_.begin(), values_.end(), [&](const auto& cv) { return cv.first == category; });
+      bool any =
+          std::any_of(values_.begin(), values_.end(), [&](const auto& cv) { return cv.first == category; });
       if (!any) continue;
       out << title << ";\n";
       for (const auto& [c, v] : values_) {
@@ -219,7 +236,8 @@ void StatisticsReport::dump() const {
   info("Statistics report is stored to " + path.string());
 }
 
-void StatisticsReport::dump_performance_counters(const std::vector<std::vector<ProfilingInfo>>& per_request) const {
+void StatisticsReport::dump_performance_counters(
+    const std::vector<std::vector<ProfilingInfo>>& per_request) const {
   if (!wants_counters()) {
     info("Statistics collecting for performance counters was not requested. No reports are dumped.");
     return;

@@ -39,13 +39,18 @@ std::unique_ptr<StatisticsReport> make_report(const Options& opt) {
 
 }  // namespace
 
-void info(const std::string& text) { std::printf("[ INFO ] %s\n", text.c_str()); }
-void warn(const std::string& text) { std::printf("[ WARNING ] %s\n", text.c_str()); }
+void info(const std::string& text) {
+  std::printf("[ INFO ] %s\n", text.c_str());
+}
+void warn(const std::string& text) {
+  std::printf("[ WARNING ] %s\n", text.c_str());
+}
 
 void step(const std::string& extra) {
   static int id = 0;
   ++id;
-  std::printf("[Step %d/%zu] %s%s\n", id, kSteps.size(), kSteps.at(id), extra.empty() ? "" : (" (" + extra + ")").c_str());
+  std::printf("[Step %d/%zu] %s%s\n", id, kSteps.size(), kSteps.at(id),
+              extra.empty() ? "" : (" (" + extra + ")").c_str());
   std::fflush(stdout);
 }
 
@@ -113,7 +118,8 @@ void print_properties(const CompiledModel& compiled) {
 size_t choose_nireq(const Options& opt, const CompiledModel& compiled) {
   if (opt.nireq > 0) return static_cast<size_t>(opt.nireq);
   if (opt.api == "sync") return 1;
-  return static_cast<size_t>(std::max<int64_t>(1, compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS").as_int()));
+  return static_cast<size_t>(
+      std::max<int64_t>(1, compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS").as_int()));
 }
 
 Limits make_limits(const Options& opt, size_t nireq, size_t configs) {
@@ -123,13 +129,16 @@ Limits make_limits(const Options& opt, size_t nireq, size_t configs) {
     const auto group = static_cast<int64_t>(std::max(nireq, configs));
     int64_t aligned = (limits.niter + group - 1) / group * group;
     if (aligned != limits.niter)
-      warn("Number of iterations was aligned by " + std::string(configs > nireq ? "data shape groups" : "request") +
-           " number from " + std::to_string(limits.niter) + " to " + std::to_string(aligned) + " using number of " +
+      warn("Number of iterations was aligned by " +
+           std::string(configs > nireq ? "data shape groups" : "request") + " number from " +
+           std::to_string(limits.niter) + " to " + std::to_string(aligned) + " using number of " +
            (configs > nireq ? "possible input shapes " : "requests ") + std::to_string(group));
     limits.niter = aligned;
   }
-  if (opt.was_given("t")) limits.duration_ms = static_cast<double>(opt.time_s) * 1000.0;
-  else if (opt.niter == 0) limits.duration_ms = 60000.0;
+  if (opt.was_given("t"))
+    limits.duration_ms = static_cast<double>(opt.time_s) * 1000.0;
+  else if (opt.niter == 0)
+    limits.duration_ms = 60000.0;
   return limits;
 }
 
@@ -141,12 +150,15 @@ bool inference_only(const Options& opt, const InputPlan& plan) {
   return opt.inference_only.value_or(false) && plan.configs == 1;
 }
 
-std::string measuring_title(const Options& opt, size_t nireq, const std::string& streams, const Limits& limits) {
+std::string measuring_title(const Options& opt, size_t nireq, const std::string& streams,
+                            const Limits& limits) {
   std::string s = "Start inference " + opt.api + "hronously";
-  if (opt.api == "async") s += ", " + std::to_string(nireq) + " inference requests using " + streams + " streams for CPU";
+  if (opt.api == "async")
+    s += ", " + std::to_string(nireq) + " inference requests using " + streams + " streams for CPU";
   s += ", limits: ";
   if (limits.duration_ms > 0) s += std::to_string(static_cast<int64_t>(limits.duration_ms)) + " ms duration";
-  if (limits.niter > 0) s += std::string(limits.duration_ms > 0 ? ", " : "") + std::to_string(limits.niter) + " iterations";
+  if (limits.niter > 0)
+    s += std::string(limits.duration_ms > 0 ? ", " : "") + std::to_string(limits.niter) + " iterations";
   return s;
 }
 
@@ -163,9 +175,10 @@ void run(const Options& opt) {
   Core{}.set_property("CPU", config);
 
   read_and_reshape(s, opt);
-  SPARROW_CHECK(!(s.plan.dynamic && s.plan.configs > 1 && opt.api == "sync"),
-                "Benchmarking of the model with dynamic shapes is available for async API only. Please use -api "
-                "async -hint latency -nireq 1 to emulate sync behavior");
+  SPARROW_CHECK(
+      !(s.plan.dynamic && s.plan.configs > 1 && opt.api == "sync"),
+      "Benchmarking of the model with dynamic shapes is available for async API only. Please use -api "
+      "async -hint latency -nireq 1 to emulate sync behavior");
   const bool only_inference = inference_only(opt, s.plan);
   if (report) {
     report->add(Category::execution_results, "read model time (ms)", "read_model_time", s.read_ms);
@@ -176,7 +189,8 @@ void run(const Options& opt) {
   step();
   double compile_ms = 0;
   CompiledModel compiled = compile(s, config, compile_ms);
-  if (report) report->add(Category::execution_results, "compile model time (ms)", "load_model_time", compile_ms);
+  if (report)
+    report->add(Category::execution_results, "compile model time (ms)", "load_model_time", compile_ms);
 
   step();
   print_properties(compiled);
@@ -191,8 +205,10 @@ void run(const Options& opt) {
     report->add(Category::runtime_config, "API", "api", opt.api);
     report->add(Category::runtime_config, "batch size", "batch_size", s.plan.batch);
     report->add(Category::runtime_config, "number of iterations", "iterations_num", limits.niter);
-    report->add(Category::runtime_config, "number of parallel infer requests", "nireq", static_cast<int64_t>(nireq));
-    report->add(Category::runtime_config, "duration (ms)", "duration", static_cast<int64_t>(limits.duration_ms));
+    report->add(Category::runtime_config, "number of parallel infer requests", "nireq",
+                static_cast<int64_t>(nireq));
+    report->add(Category::runtime_config, "duration (ms)", "duration",
+                static_cast<int64_t>(limits.duration_ms));
     report->add(Category::runtime_config, "number of CPU streams", "cpu_streams_num", streams);
   }
 
@@ -209,12 +225,14 @@ void run(const Options& opt) {
   }
   double first_ms = queue.first_inference(only_inference ? nullptr : &data[0], s.plan.inputs);
   info("First inference took " + ms2(first_ms) + " ms");
-  if (report) report->add(Category::execution_results, "first inference time (ms)", "first_inference_time", first_ms);
+  if (report)
+    report->add(Category::execution_results, "first inference time (ms)", "first_inference_time", first_ms);
   std::fflush(stdout);
-  Measurement m = queue.run(limits, only_inference ? nullptr : &data, s.plan.inputs, s.plan.batch, isatty(2) == 1);
+  Measurement m =
+      queue.run(limits, only_inference ? nullptr : &data, s.plan.inputs, s.plan.batches, isatty(2) == 1);
   LatencyMetrics latency = LatencyMetrics::from(m.latencies_ms, opt.latency_percentile);
-  const double fps = opt.api == "sync" ? static_cast<double>(s.plan.batch) * 1000.0 / latency.median_or_percentile
-                                       : m.fps;
+  const double fps =
+      opt.api == "sync" ? static_cast<double>(s.plan.batch) * 1000.0 / latency.median_or_percentile : m.fps;
 
   step();
   if (!opt.dump_config.empty()) {
@@ -241,10 +259,12 @@ void run(const Options& opt) {
     report->add(Category::execution_results, "total number of iterations", "iterations_num",
                 static_cast<int64_t>(m.iterations));
     report->add(Category::execution_results,
-                opt.latency_percentile == 50 ? "Median latency (ms)"
-                                             : "latency (" + std::to_string(opt.latency_percentile) + " percentile) (ms)",
+                opt.latency_percentile == 50
+                    ? "Median latency (ms)"
+                    : "latency (" + std::to_string(opt.latency_percentile) + " percentile) (ms)",
                 "latency_median", latency.median_or_percentile);
-    report->add(Category::execution_results, "Percentile boundary", "percentile_boundary", opt.latency_percentile);
+    report->add(Category::execution_results, "Percentile boundary", "percentile_boundary",
+                opt.latency_percentile);
     report->add(Category::execution_results, "Average latency (ms)", "latency_avg", latency.avg);
     report->add(Category::execution_results, "Min latency (ms)", "latency_min", latency.min);
     report->add(Category::execution_results, "Max latency (ms)", "latency_max", latency.max);
