@@ -104,22 +104,17 @@ void run_compare(const Options& opt) {
 
   step();
   const int64_t rounds = opt.rounds;
-  Options per_round = opt;
-  per_round.niter = opt.niter > 0 ? (opt.niter + rounds - 1) / rounds : 0;
-  per_round.given.clear();
-  if (opt.was_given("t") || opt.niter == 0) {
-    per_round.time_s = opt.was_given("t") ? opt.time_s : 60;
-    per_round.given.emplace_back("t", "");
-  }
-  Limits limits;
   for (Candidate& c : cs) {
     info("Config " + c.label + ":");
     print_properties(c.compiled);
     c.streams = c.compiled.get_property("NUM_STREAMS").as_string();
     c.nireq = choose_nireq(opt, c.compiled);
-    limits = make_limits(per_round, c.nireq, s.plan.configs);
   }
-  limits.duration_ms /= static_cast<double>(rounds);
+  // -t and -niter are totals per config, split evenly over the rounds.
+  Limits limits;
+  limits.niter = opt.niter > 0 ? (opt.niter + rounds - 1) / rounds : 0;
+  const double total_ms = opt.was_given("t") ? static_cast<double>(opt.time_s) * 1000 : opt.niter ? 0 : 60000;
+  limits.duration_ms = total_ms / static_cast<double>(rounds);
 
   step();
   for (Candidate& c : cs) c.queue = std::make_unique<RequestQueue>(c.compiled, c.nireq, opt.api == "async");
@@ -129,9 +124,8 @@ void run_compare(const Options& opt) {
                       " alternating rounds; each round runs every config with limits: ";
   if (limits.duration_ms > 0)
     title += std::to_string(static_cast<int64_t>(limits.duration_ms)) + " ms duration";
-  if (per_round.niter > 0)
-    title +=
-        std::string(limits.duration_ms > 0 ? ", " : "") + std::to_string(per_round.niter) + " iterations";
+  if (limits.niter > 0)
+    title += std::string(limits.duration_ms > 0 ? ", " : "") + std::to_string(limits.niter) + " iterations";
   step(title);
   for (const Candidate& c : cs)
     info(c.label + ": inference " + opt.api + "hronously" +
@@ -152,10 +146,8 @@ void run_compare(const Options& opt) {
     for (size_t i = 0; i < cs.size(); ++i) order[i] = r % 2 ? cs.size() - 1 - i : i;
     for (size_t i : order) {
       Candidate& c = cs[i];
-      Limits l = limits;
-      l.niter = per_round.niter;
       Measurement m =
-          c.queue->run(l, only_inference ? nullptr : &data, s.plan.inputs, s.plan.batches, progress);
+          c.queue->run(limits, only_inference ? nullptr : &data, s.plan.inputs, s.plan.batches, progress);
       LatencyMetrics lat = LatencyMetrics::from(m.latencies_ms, opt.latency_percentile);
       c.round_fps.push_back(
           opt.api == "sync" ? static_cast<double>(s.plan.batch) * 1000.0 / lat.median_or_percentile : m.fps);
