@@ -352,6 +352,17 @@ TEST(BenchCli, InputFilesFeedTheirInputs) {
   EXPECT_TRUE(has(r.out, "No input files were given for input 'token_type_ids'!")) << r.out;
 }
 
+TEST(BenchCli, AnInferenceErrorEndsTheRunWithIt) {
+  fs::path dir = scratch("inference_error");
+  write_npy_i64(dir / "ids.npy", {1, 4}, {101, 1000000000, 2002, 102});
+  for (const char* mode : {"-api async -nireq 2", "-api sync -inference_only=false"}) {
+    CliResult r = run_cli("bench -m " + sst2() +
+                          " -shape '[1,4]' -i input_ids:" + (dir / "ids.npy").string() + " -niter 4 " + mode);
+    EXPECT_EQ(r.status, 1) << mode << "\n" << r.output();
+    EXPECT_TRUE(has(r.err, "sparrow: error: ") && has(r.err, "index 1000000000")) << mode << "\n" << r.err;
+  }
+}
+
 TEST(BenchCli, HelpListsBenchmarkAppFlags) {
   CliResult r = run_cli("bench --help");
   ASSERT_EQ(r.status, 0) << r.output();
