@@ -21,9 +21,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const sparrow::Error& e) {
+    std::fflush(stdout);  // what was printed before the error comes first, also through a pipe
     std::fprintf(stderr, "sparrow: error: %s\n", e.what());
     return 1;
   } catch (const std::exception& e) {
+    std::fflush(stdout);
     std::fprintf(stderr, "sparrow: error: %s\n", e.what());
     return 2;
   }
