@@ -10,7 +10,12 @@
 namespace sparrow::testing {
 namespace {
 
-void check_model(const std::string& name) {
+// The fast path (quantized linear layers on integer kernels) is checked against the oracle that computes
+// linear layers the same way (exact integer sums, then alpha/beta); the reference path (passes off) against
+// the float fake-quant oracle. Both oracles are PyTorch (scripts/sparrow_testgen/oracle.py).
+enum class Path { fast, reference };
+
+void check_model(const std::string& name, Path path = Path::fast) {
   auto dir = generated_models_dir() / name;
   std::ifstream f(dir / "golden.json");
   ASSERT_TRUE(f) << "missing " << (dir / "golden.json") << ": run the generate_test_models test first";
@@ -19,7 +24,15 @@ void check_model(const std::string& name) {
 
   Core core;
   auto model = core.read_model(dir / "openvino_model.xml");
+  if (path == Path::reference) setenv("SPARROW_DISABLE_PASSES", "quantize_linear", 1);
   CompiledModel compiled = core.compile_model(model);
+  unsetenv("SPARROW_DISABLE_PASSES");
+  size_t quantized = 0;
+  for (const LayerInfo& l : compiled.layers()) quantized += l.type == "QuantizedMatMul";
+  const size_t linear_layers = 6 * golden["config"]["layers"].get<size_t>();
+  // Every encoder linear layer takes the integer path on the fast path, none on the reference path.
+  EXPECT_EQ(quantized, int8 && path == Path::fast ? linear_layers : 0u);
+  const char* key = int8 && path == Path::fast ? "logits_int8_linear" : "logits";
   LogitChecker checker(int8);
   for (const auto& c : golden["cases"]) {
     TokenBatch b;
@@ -33,14 +46,14 @@ void check_model(const std::string& name) {
     for (const auto& row : c["inputs"]["token_type_ids"])
       for (const auto& v : row) b.token_type_ids.push_back(v.get<int64_t>());
     std::vector<float> got = run_tokens(compiled, b);
-    const auto& want = c["logits"];
+    const auto& want = c[key];
     size_t labels = want[0].size();
     ASSERT_EQ(got.size(), want.size() * labels) << c["name"];
     for (size_t r = 0; r < want.size(); ++r)
       checker.add_row(&got[r * labels], want[r].get<std::vector<double>>(),
                       std::string(c["name"]) + " row " + std::to_string(r));
   }
-  checker.finish(name);
+  checker.finish(name + (path == Path::fast ? "" : " (reference ops)"));
 }
 
 TEST(GeneratedModels, TinyFp32MvnGelu) {
@@ -75,6 +88,23 @@ TEST(GeneratedModels, BertBaseShapeInt8Compressed) {
 }
 TEST(GeneratedModels, BertBaseShapeInt8FqDecomposedErf) {
   check_model("bertbase2-int8-fq-decomposed-erf");
+}
+
+// The int8 models on the reference ops against the float fake-quant oracle.
+TEST(GeneratedModelsReference, TinyInt8CompressedMvnGelu) {
+  check_model("tiny-int8-compressed-mvn-gelu", Path::reference);
+}
+TEST(GeneratedModelsReference, TinyInt8FqDecomposedErf) {
+  check_model("tiny-int8-fq-decomposed-erf", Path::reference);
+}
+TEST(GeneratedModelsReference, TinyInt8MulLayerNormMaskAddF16Embeddings) {
+  check_model("tiny-int8-mul-maskadd-f16emb", Path::reference);
+}
+TEST(GeneratedModelsReference, BertBaseInt8Compressed12Layers) {
+  check_model("bertbase-int8-compressed-f16emb", Path::reference);
+}
+TEST(GeneratedModelsReference, BertBaseShapeInt8FqDecomposedErf) {
+  check_model("bertbase2-int8-fq-decomposed-erf", Path::reference);
 }
 
 }  // namespace

@@ -22,6 +22,13 @@ def fake_quantize(x, il, ih, ol, oh, levels):
     return torch.where(x <= lo, ol.expand_as(y), y)
 
 
+def fake_quantize_levels(x, il, ih, levels):
+    """FakeQuantize-1's integer step (0 .. levels-1), float32 arithmetic as the reference computes it."""
+    q = torch.round((x - il) / (ih - il) * float(levels - 1))
+    q = torch.where(x > torch.maximum(il, ih), torch.full_like(q, float(levels - 1)), q)
+    return torch.where(x <= torch.minimum(il, ih), torch.zeros_like(q), q)
+
+
 class Oracle:
     """Holds torch tensors for one generated model and evaluates it.
 
@@ -34,7 +41,7 @@ class Oracle:
       act: per activation quantizer name: (il, ih, ol, oh) floats (levels 256)
     """
 
-    def __init__(self, model, f64_accumulate=True):
+    def __init__(self, model, f64_accumulate=True, int8_linear=False):
         self.cfg = model["cfg"]
         t = {k: torch.from_numpy(v) for k, v in model["tensors"].items()}
         self.t = t
@@ -42,14 +49,21 @@ class Oracle:
         self.act = {k: tuple(torch.tensor([[[v]]], dtype=torch.float32) for v in q)
                     for k, q in model.get("act", {}).items()}
         self.lin_w = {}
+        self.int8_linear = int8_linear
+        self.w_int = {}  # name -> (int64 weights [out, in], float64 scale [out]) for int8_linear
         for name, wq in model.get("wq", {}).items():
             q = torch.from_numpy(wq["q"])
             s = torch.from_numpy(wq["scale"]).reshape(-1, 1)
             if self.weight_mode == "compressed":
                 self.lin_w[name] = q.to(torch.float32) * s
+                self.w_int[name] = (q.to(torch.int64), s.reshape(-1).double())
             elif self.weight_mode == "fq":
                 lim = s * 127.0
                 self.lin_w[name] = fake_quantize(t[name + ".weight"], -lim, lim, -lim, lim, 255)
+                # The integer levels of that FakeQuantize, zero point 127, step (oh - ol) / 254.
+                q_w = fake_quantize_levels(t[name + ".weight"], -lim, lim, 255)
+                step = (lim.double() - (-lim).double()).reshape(-1) / 254.0
+                self.w_int[name] = (q_w.to(torch.int64) - 127, step)
         H, nh = self.cfg["hidden"], self.cfg["heads"]
         self.head_dim = H // nh
         self.attn_scale = torch.tensor(1.0 / math.sqrt(self.head_dim), dtype=torch.float32)
@@ -101,7 +115,23 @@ class Oracle:
         il, ih, ol, oh = self.act[qname]
         return fake_quantize(x, il, ih, ol, oh, 256)
 
-    def _linear(self, x, prefix, use_quant):
+    def _int8_linear(self, x, qname, prefix):
+        """An engine's quantized linear layer: u8 activation levels times int8 weights summed exactly, then
+        dst = float32(acc) * alpha + beta with alpha = s_x * s_w and beta = ol * s_w * sum(w) + bias folded
+        in float64 and stored as float32 (src/passes/quantize_linear.h)."""
+        il, ih, ol, oh = self.act[qname]
+        q = fake_quantize_levels(x, il, ih, 256).double()
+        w, s_w = self.w_int[prefix]
+        acc = torch.matmul(q, w.double().t())  # integers below 2**53: exact
+        s_x = (oh.double().reshape(()) - ol.double().reshape(())) / 255.0
+        alpha = (s_x * s_w).float().double()
+        col_sum = w.sum(dim=1).double()
+        beta = ((ol.double().reshape(()) * s_w) * col_sum + self.t[prefix + ".bias"].double()).float().double()
+        return (acc.float().double() * alpha + beta).float()
+
+    def _linear(self, x, prefix, use_quant, x_pre=None, qname=None):
+        if use_quant and self.int8_linear and prefix in self.w_int and qname in self.act:
+            return self._int8_linear(x_pre, qname, prefix)
         if use_quant and prefix in self.lin_w:
             w = self.lin_w[prefix]
         else:
@@ -128,20 +158,23 @@ class Oracle:
             xq = self._quant(x, p + "attention.self.input_quantizer", use_quant, stats)
 
             def heads(name):
-                y = self._linear(xq, p + "attention.self." + name, use_quant)
+                y = self._linear(xq, p + "attention.self." + name, use_quant, x,
+                                 p + "attention.self.input_quantizer")
                 return y.reshape(B, S, nh, hd).permute(0, 2, 1, 3)
 
             q, k, v = heads("query"), heads("key"), heads("value")
             scores = self._mm(q, k.transpose(-1, -2)) * self.attn_scale + add_mask
             probs = torch.softmax(scores.double() if self.f64_accumulate else scores, dim=-1).float()
             ctx = self._mm(probs, v).permute(0, 2, 1, 3).reshape(B, S, H)
-            ctx = self._quant(ctx, p + "attention.output.input_quantizer", use_quant, stats)
-            a = self._linear(ctx, p + "attention.output.dense", use_quant) + x
+            ctx_q = self._quant(ctx, p + "attention.output.input_quantizer", use_quant, stats)
+            a = self._linear(ctx_q, p + "attention.output.dense", use_quant, ctx,
+                             p + "attention.output.input_quantizer") + x
             x = self._layernorm(a, p + "attention.output.LayerNorm")
             xq = self._quant(x, p + "intermediate.input_quantizer", use_quant, stats)
-            h = self._gelu(self._linear(xq, p + "intermediate.dense", use_quant))
-            h = self._quant(h, p + "output.input_quantizer", use_quant, stats)
-            o = self._linear(h, p + "output.dense", use_quant) + x
+            h = self._gelu(self._linear(xq, p + "intermediate.dense", use_quant, x,
+                                        p + "intermediate.input_quantizer"))
+            h_q = self._quant(h, p + "output.input_quantizer", use_quant, stats)
+            o = self._linear(h_q, p + "output.dense", use_quant, h, p + "output.input_quantizer") + x
             x = self._layernorm(o, p + "output.LayerNorm")
         pooled = torch.tanh(self._linear(x[:, 0], "bert.pooler.dense", False))
         return self._linear(pooled, "classifier", False)

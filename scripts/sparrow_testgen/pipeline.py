@@ -76,6 +76,7 @@ def build_model(cfg):
 
 def golden_cases(cfg, model):
     oracle = Oracle(model)
+    int8_oracle = Oracle(model, int8_linear=True)
     rng = np.random.Generator(np.random.PCG64([cfg["seed"], 2]))
     static = (cfg["static_batch"], cfg["static_seq"]) if cfg["shapes"] == "static" else None
     cases = []
@@ -93,6 +94,9 @@ def golden_cases(cfg, model):
             if cfg["precision"] == "int8":
                 l32 = oracle.forward(ti, tm, tt_, use_quant=False).numpy()
                 case["logits_no_quantizers"] = [[float(v) for v in row] for row in l32]
+                # What an engine with integer linear layers computes (sparrow's fast path).
+                li = int8_oracle.forward(ti, tm, tt_, use_quant=True).numpy()
+                case["logits_int8_linear"] = [[float(v) for v in row] for row in li]
             cases.append(case)
     return cases
 

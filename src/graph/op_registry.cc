@@ -15,6 +15,7 @@ const OpRegistry& OpRegistry::instance() {
     register_index_ops(r);
     register_math_ops(r);
     register_quantization_ops(r);
+    register_quantized_ops(r);
     return r;
   }();
   return registry;
@@ -33,7 +34,9 @@ const OpDef* OpRegistry::find(std::string_view type) const {
 
 int OpRegistry::resolve_version(std::string_view type, std::string_view opset) const {
   const OpDef* def = find(type);
-  SPARROW_CHECK(def != nullptr, "unsupported op type ", type, " (", opset, ")");
+  SPARROW_CHECK(def != nullptr && (!def->internal || opset == "sparrow"), "unsupported op type ", type, " (",
+                opset, ")");
+  if (def->internal) return def->versions.back();
   int n = 0;
   std::string_view digits = opset.substr(opset.starts_with("opset") ? 5 : opset.size());
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);

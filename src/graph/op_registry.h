@@ -41,6 +41,7 @@ struct OpDef {
   InferFn infer;
   EvaluateFn evaluate;
   bool foldable = true;  // false for Parameter, Result and ops with state
+  bool internal = false;  // made by sparrow's passes; an IR may name it only with version "sparrow"
 };
 
 class OpRegistry {
@@ -76,5 +77,6 @@ void register_shape_ops(
 void register_index_ops(OpRegistry& r);         // Gather, StridedSlice, Slice, Range, ScatterUpdate, ...
 void register_math_ops(OpRegistry& r);          // MatMul, SoftMax, MVN, Reduce*, Gelu
 void register_quantization_ops(OpRegistry& r);  // FakeQuantize
+void register_quantized_ops(OpRegistry& r);     // Quantize, QuantizedMatMul (internal)
 
 }  // namespace sparrow::graph

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "graph/op_registry.h"
 #include "sparrow/error.h"
 
 namespace sparrow::ir {
@@ -183,7 +184,9 @@ void write_ir(const graph::Graph& graph, const std::filesystem::path& xml, const
       layer.append_attribute("id") = static_cast<unsigned long long>(ids.at(n));
       layer.append_attribute("name") = n->name.c_str();
       layer.append_attribute("type") = n->type.c_str();
-      layer.append_attribute("version") = ("opset" + std::to_string(n->version)).c_str();
+      const graph::OpDef* def = graph::OpRegistry::instance().find(n->type);
+      layer.append_attribute("version") =
+          def && def->internal ? "sparrow" : ("opset" + std::to_string(n->version)).c_str();
 
       std::vector<std::pair<std::string, std::string>> data;
       if (n->type == "Const") {
