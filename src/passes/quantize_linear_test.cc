@@ -65,7 +65,8 @@ struct Built {
 Built linear_model(std::optional<float> zero_point = std::nullopt, bool transpose_a = false) {
   Built b;
   Graph& g = *b.g;
-  b.x = g.add_parameter("x", ElementType::f32, PartialShape{2, 3, static_cast<int64_t>(kK)});
+  const int64_t K = static_cast<int64_t>(kK);
+  b.x = g.add_parameter("x", ElementType::f32, transpose_a ? PartialShape{2, K, 3} : PartialShape{2, 3, K});
   Node* fq = activation_fq(g, {b.x, 0}, -1.0f, 3.0f, -1.0f, 3.0f);
   Node* mm = g.add_node("MatMul", 1, "mm", {{fq, 0}, compressed_weights(g, zero_point)}, 1);
   mm->attrs.set("transpose_b", "true");
