@@ -13,6 +13,10 @@
 #include "base/isa.h"
 #include "kernels/qgemm/qgemm.h"
 
+namespace sparrow::bench {
+int32_t vpdpbusd_peak(size_t iterations);
+}  // namespace sparrow::bench
+
 namespace sparrow::kernels {
 namespace {
 
@@ -54,7 +58,22 @@ void bench_qgemm(benchmark::State& state, const QgemmKernel* kernel, bool f32, s
       benchmark::Counter(gops * 100 / kPeakGops, benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// The ceiling the kernels are measured against, in the same run: GOPS of back-to-back vpdpbusd.
+void bench_peak(benchmark::State& state) {
+  if (base::detected_isa() < base::Isa::avx512vnni) {
+    state.SkipWithError("needs avx512vnni");
+    return;
+  }
+  constexpr size_t kIterations = 1 << 16;
+  for (auto _ : state) benchmark::DoNotOptimize(sparrow::bench::vpdpbusd_peak(kIterations));
+  const double gops = 2e-9 * kIterations * 16 * 64;
+  state.counters["GOPS"] = benchmark::Counter(gops, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["peak%"] =
+      benchmark::Counter(gops * 100 / kPeakGops, benchmark::Counter::kIsIterationInvariantRate);
+}
+
 void register_qgemm() {
+  benchmark::RegisterBenchmark("peak/vpdpbusd_zmm", bench_peak)->Unit(benchmark::kMicrosecond);
   for (const QgemmKernel& kernel : qgemm_kernels()) {
     for (bool f32 : {true, false}) {
       for (auto [N, K] : kNK) {

@@ -23,12 +23,12 @@
 //   each of the NR columns, its 4 (or 2 x 2 widened) consecutive K values in one 32-bit lane, so one vector
 //   load gives 16 (zmm) or 8 (ymm) columns x 4 K values:
 //
-//     panel p = columns [p*NR, p*NR + NR)            one k-group g (VNNI, NR = 32): 128 bytes
-//     +---------+---------+-- ... --+------------+   +--------------------+--------------------+
-//     | group 0 | group 1 |         | group K4-1 |   | n0: k0 k1 k2 k3    | n16: k0 k1 k2 k3   |
-//     +---------+---------+-- ... --+------------+   | n1: k0 k1 k2 k3    | ...                |
-//     panels follow each other, each 64-byte aligned | ...  (one zmm)     | n31  (one zmm)     |
-//                                                    +--------------------+--------------------+
+//     panel p = columns [p*NR, p*NR + NR)          one k-group g (VNNI, NR = 48): 192 bytes = 3 zmm
+//     +---------+---------+-- ... --+------------+  +-----------------+-----------------+-----------------+
+//     | group 0 | group 1 |         | group K4-1 |  | n0:  k0 k1 k2 k3| n16: k0 k1 k2 k3| n32: k0 k1 k2 k3|
+//     +---------+---------+-- ... --+------------+  | n1:  k0 k1 k2 k3| ...             | ...             |
+//     K4 = ceil(K / 4); panels follow each other,   | ... n15  (zmm 0)| n31  (zmm 1)    | n47  (zmm 2)    |
+//     each a multiple of 64 bytes                   +-----------------+-----------------+-----------------+
 //   docs/kernels.md draws each kernel's layout. The reference kernel keeps a plain [N][K] copy.
 //   Storage is 64-byte aligned; padding is zero and never reaches dst.
 //
@@ -79,7 +79,7 @@ struct QgemmEpilogue {
 };
 
 struct QgemmKernel {
-  const char* name;  // qgemm_u8s8s32_8x32c4_avx512vnni, ...
+  const char* name;  // qgemm_u8s8s32_8x48c4_avx512vnni, ...
   base::Isa isa;     // the lowest ISA level it needs
   size_t m_tile;     // MR: rows per register tile (informational: any M is accepted)
   size_t n_block;    // NR: column granularity for splitting work between threads

@@ -62,7 +62,7 @@ struct OutS32 {
     for (int m = 0; m < MR; ++m) {
       int32_t* row = dst + (m0 + m) * stride + n0;
       if (cols == NV * kLanes) {
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int v = 0; v < NV; ++v)
           _mm256_storeu_si256(reinterpret_cast<__m256i*>(row + kLanes * v), (__m256i)acc[m][v]);
       } else {
@@ -93,7 +93,7 @@ struct OutF32 {
     const float* a_src = full ? alpha + n0 : a_tmp;
     const float* b_src = full ? beta + n0 : b_tmp;
     __m256 a[NV], b[NV];
-#pragma GCC unroll 4
+#pragma GCC unroll 8
     for (int v = 0; v < NV; ++v) {
       a[v] = _mm256_loadu_ps(a_src + kLanes * v);
       b[v] = _mm256_loadu_ps(b_src + kLanes * v);
@@ -103,7 +103,7 @@ struct OutF32 {
       float* row = dst + (m0 + m) * stride + n0;
       float tmp[NV * kLanes];
       float* out = full ? row : tmp;
-#pragma GCC unroll 4
+#pragma GCC unroll 8
       for (int v = 0; v < NV; ++v) {
         _mm256_storeu_ps(out + kLanes * v,
                          _mm256_fmadd_ps(_mm256_cvtepi32_ps((__m256i)acc[m][v]), a[v], b[v]));
@@ -118,7 +118,7 @@ template <int NV>
 __attribute__((always_inline)) inline void accumulate(__m256i x, const __m256i (&w)[2][NV], Acc (&acc)[NV]) {
   const __m256i x02 = _mm256_and_si256(x, _mm256_set1_epi32(0x00ff00ff));
   const __m256i x13 = _mm256_srli_epi16(x, 8);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
   for (int v = 0; v < NV; ++v) {
     const __m256i sum = _mm256_add_epi32(_mm256_madd_epi16(x02, w[0][v]), _mm256_madd_epi16(x13, w[1][v]));
     acc[v] = (Acc)_mm256_add_epi32((__m256i)acc[v], sum);
@@ -141,7 +141,7 @@ struct Tiles {
     Acc acc[MR][NV];
 #pragma GCC unroll 16
     for (int m = 0; m < MR; ++m) {
-#pragma GCC unroll 4
+#pragma GCC unroll 8
       for (int v = 0; v < NV; ++v) acc[m][v] = Acc{};
     }
     const auto* b = static_cast<const __m256i*>(panel);

@@ -67,7 +67,7 @@ struct OutS32 {
 #pragma GCC unroll 16
     for (int m = 0; m < MR; ++m) {
       int32_t* row = dst + (m0 + m) * stride + n0;
-#pragma GCC unroll 4
+#pragma GCC unroll 8
       for (int v = 0; v < NV; ++v) {
         if (full) {
           _mm512_storeu_si512(row + kLanes * v, (__m512i)acc[m][v]);
@@ -88,7 +88,7 @@ struct OutF32 {
   template <int MR, int NV>
   void store(const Acc (&acc)[MR][NV], size_t m0, size_t n0, const __mmask16 (&mask)[NV], bool full) const {
     __m512 a[NV], b[NV];
-#pragma GCC unroll 4
+#pragma GCC unroll 8
     for (int v = 0; v < NV; ++v) {
       a[v] = _mm512_maskz_loadu_ps(mask[v], alpha + n0 + kLanes * v);
       b[v] = _mm512_maskz_loadu_ps(mask[v], beta + n0 + kLanes * v);
@@ -96,7 +96,7 @@ struct OutF32 {
 #pragma GCC unroll 16
     for (int m = 0; m < MR; ++m) {
       float* row = dst + (m0 + m) * stride + n0;
-#pragma GCC unroll 4
+#pragma GCC unroll 8
       for (int v = 0; v < NV; ++v) {
         __m512 r = _mm512_fmadd_ps(to_float(acc[m][v]), a[v], b[v]);
         if (full) {
@@ -108,6 +108,20 @@ struct OutF32 {
     }
   }
 };
+
+// One k-group of an MR x (16 NV) tile: NV weight vectors, MR activation broadcasts (x(m)), MR * NV vpdpbusd.
+template <int MR, int NV, class Broadcast>
+__attribute__((always_inline)) inline void step(Acc (&acc)[MR][NV], const int8_t* b, Broadcast x) {
+  __m512i w[NV];
+#pragma GCC unroll 8
+  for (int v = 0; v < NV; ++v) w[v] = _mm512_load_si512(b + 64 * v);
+#pragma GCC unroll 16
+  for (int m = 0; m < MR; ++m) {
+    const __m512i xm = x(m);
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) acc[m][v] = dpbusd(acc[m][v], xm, w[v]);
+  }
+}
 
 // MR x (16 NV) tiles over the whole K; masked stores for a last panel narrower than 16 NV columns.
 template <int NV, class Out>
@@ -125,34 +139,21 @@ struct Tiles {
     Acc acc[MR][NV];
 #pragma GCC unroll 16
     for (int m = 0; m < MR; ++m) {
-#pragma GCC unroll 4
+#pragma GCC unroll 8
       for (int v = 0; v < NV; ++v) acc[m][v] = Acc{};
     }
     const auto* b = static_cast<const int8_t*>(panel);
     for (size_t g = 0; g < groups; ++g, b += 64 * NV) {
-      __m512i w[NV];
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) w[v] = _mm512_load_si512(b + 64 * v);
-#pragma GCC unroll 16
-      for (int m = 0; m < MR; ++m) {
-        __m512i x = broadcast_group(a[m] + 4 * g);
-#pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v) acc[m][v] = dpbusd(acc[m][v], x, w[v]);
-      }
+      step<MR, NV>(
+          acc, b, [&](int m) __attribute__((always_inline)) { return broadcast_group(a[m] + 4 * g); });
     }
     if (tail) {
-      __m512i w[NV];
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) w[v] = _mm512_load_si512(b + 64 * v);
-#pragma GCC unroll 16
-      for (int m = 0; m < MR; ++m) {
-        __m512i x = broadcast_tail(a[m] + 4 * groups, tail);
-#pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v) acc[m][v] = dpbusd(acc[m][v], x, w[v]);
-      }
+      step<MR, NV>(
+          acc,
+          b, [&](int m) __attribute__((always_inline)) { return broadcast_tail(a[m] + 4 * groups, tail); });
     }
     __mmask16 mask[NV];
-#pragma GCC unroll 4
+#pragma GCC unroll 8
     for (int v = 0; v < NV; ++v) {
       const size_t left = cols > kLanes * v ? cols - kLanes * v : 0;
       mask[v] = left >= kLanes ? __mmask16(0xffff) : static_cast<__mmask16>((1u << left) - 1);
@@ -169,6 +170,6 @@ void run(const Call& c, const Out& out) {
 
 }  // namespace
 
-SPARROW_QGEMM_DEFINE_KERNEL(qgemm_u8s8s32_8x32c4_avx512vnni)
+SPARROW_QGEMM_DEFINE_KERNEL(qgemm_u8s8s32_8x48c4_avx512vnni)
 
 }  // namespace sparrow::kernels::qgemm

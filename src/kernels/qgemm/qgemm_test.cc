@@ -287,7 +287,7 @@ TEST(QgemmDispatch, PicksTheBestKernelThisCpuRuns) {
   std::printf("detected ISA: %s\n", to_string(cpu));
   const QgemmKernel& chosen = select_qgemm(cpu);
   if (cpu >= Isa::avx512vnni) {
-    EXPECT_STREQ(chosen.name, "qgemm_u8s8s32_8x32c4_avx512vnni");
+    EXPECT_STREQ(chosen.name, "qgemm_u8s8s32_8x48c4_avx512vnni");
   } else if (cpu >= Isa::avx2) {
     EXPECT_STREQ(chosen.name, "qgemm_u8s8s32_4x16c2_avx2");
   } else {
@@ -328,7 +328,7 @@ TEST(QgemmDispatch, VerboseDispatchPrintsEachRejectionWithItsReason) {
   std::string log = testing::internal::GetCapturedStderr();
   unsetenv("SPARROW_VERBOSE");
   EXPECT_STREQ(chosen.name, "qgemm_u8s8s32_ref");
-  EXPECT_NE(log.find("sparrow dispatch: qgemm: skip qgemm_u8s8s32_8x32c4_avx512vnni: needs avx512vnni"),
+  EXPECT_NE(log.find("sparrow dispatch: qgemm: skip qgemm_u8s8s32_8x48c4_avx512vnni: needs avx512vnni"),
             std::string::npos)
       << log;
   EXPECT_NE(log.find("skip qgemm_u8s8s32_4x16c2_avx2: needs avx2"), std::string::npos) << log;
