@@ -7,6 +7,7 @@
 #include "graph/shape_inference.h"
 #include "passes/constant_folding.h"
 #include "passes/quantize_linear.h"
+#include "runtime/kernel_binding.h"
 
 namespace sparrow::runtime {
 namespace {
@@ -39,7 +40,7 @@ std::unique_ptr<CompiledGraph> compile(const graph::Graph& model, const Config& 
   passes::fold_constants(*out->graph);
   // Folding can make shapes more precise (a folded reshape target); refresh them.
   graph::infer_shapes(*out->graph, graph::DeclaredShapes::kReplace);
-  out->executor = std::make_unique<Executor>(*out->graph);
+  out->executor = std::make_unique<Executor>(*out->graph, bind_kernels(*out->graph, config.max_isa));
   return out;
 }
 

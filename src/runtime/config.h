@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/isa.h"
 #include "sparrow/core.h"
 
 namespace sparrow::runtime {
@@ -17,6 +18,8 @@ struct Config {
   bool enable_cpu_pinning = true;     // OpenVINO's default on Linux
   bool perf_count = false;
   double sparse_weights_decompression_rate = 1.0;  // 1.0: the sparse path is off
+  // Not a property: the highest ISA kernels may use (SPARROW_MAX_ISA caps it; tests lower it on purpose).
+  base::Isa max_isa = base::max_isa();
 
   // Applies `properties` on top of the hint's defaults for this machine's CPUs, then resolves streams and
   // threads. Throws Error for unknown keys and out-of-range values.

@@ -8,7 +8,7 @@
 
 namespace sparrow::runtime {
 
-Executor::Executor(const graph::Graph& graph) {
+Executor::Executor(const graph::Graph& graph, KernelBindings kernels) : kernels_(std::move(kernels)) {
   std::map<std::pair<const graph::Node*, int>, int> slot_of;
   auto slot = [&](const graph::Node* n, int port) {
     auto [it, inserted] = slot_of.try_emplace({n, port}, num_slots_);
@@ -26,7 +26,8 @@ Executor::Executor(const graph::Graph& graph) {
       continue;
     }
     if (node->type == "Result") continue;
-    Step step{node, {}, {}, {}};
+    auto bound = kernels_.find(node);
+    Step step{node, bound == kernels_.end() ? nullptr : bound->second.get(), {}, {}, {}};
     for (const graph::Edge& e : node->inputs) step.input_slots.push_back(slot(e.node, e.port));
     for (size_t port = 0; port < node->outputs.size(); ++port)
       step.output_slots.push_back(slot(node, static_cast<int>(port)));
@@ -78,7 +79,16 @@ std::vector<Tensor> Executor::run(std::span<const Tensor> inputs, ExecutionScrat
       start = std::chrono::steady_clock::now();
       cpu_start = stream_cpu_time();
     }
-    std::vector<Tensor> outs = graph::evaluate_node(*step.node, args);
+    std::vector<Tensor> outs;
+    if (step.kernel) {
+      try {
+        outs = step.kernel->run(args);
+      } catch (const Error& e) {
+        fail(step.node->describe(), ": ", e.what());
+      }
+    } else {
+      outs = graph::evaluate_node(*step.node, args);
+    }
     if (profile)
       profile->push_back({step.node->name, step.node->type, step.node->exec_type,
                           std::chrono::steady_clock::now() - start, stream_cpu_time() - cpu_start});

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "runtime/kernel_binding.h"
 
 namespace sparrow::runtime {
 
@@ -29,8 +30,9 @@ struct ExecutionScratch {
 
 class Executor {
  public:
-  // The graph must outlive the executor and must not change afterwards.
-  explicit Executor(const graph::Graph& graph);
+  // The graph must outlive the executor and must not change afterwards. Nodes in `kernels` run on their
+  // bound kernel, the others on their reference op.
+  explicit Executor(const graph::Graph& graph, KernelBindings kernels = {});
 
   // `inputs` in parameter order, already checked against the parameters; returns outputs in result order.
   // Safe to call from several threads at once, each with its own scratch. If `cancel` becomes true, the run
@@ -46,10 +48,12 @@ class Executor {
  private:
   struct Step {
     const graph::Node* node;
+    const BoundKernel* kernel;  // nullptr: the reference op
     std::vector<int> input_slots;
     std::vector<int> output_slots;
     std::vector<int> release;  // slots whose last reader is this step
   };
+  KernelBindings kernels_;
   std::vector<Step> steps_;
   std::vector<Tensor> constants_;        // slot values that never change (Const nodes)
   std::vector<int> constant_slots_;

@@ -1,0 +1,30 @@
+// The last step of compilation: nodes that a fast kernel can run get one, with the data it needs prepared
+// once (packed weights), and the kernel's name goes on the node (exec_type) for `sparrow info`, bench -pc
+// and the tests that check which kernel ran. Everything else keeps its reference op.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "base/isa.h"
+#include "graph/graph.h"
+
+namespace sparrow::runtime {
+
+// A node's fast implementation. run() takes the node's input tensors and returns its outputs; it may be
+// called by several streams at once (prepared data is read-only) and splits its work over the calling
+// stream's threads (base::parallel_for).
+class BoundKernel {
+ public:
+  virtual ~BoundKernel() = default;
+  virtual std::vector<Tensor> run(std::span<const Tensor> inputs) const = 0;
+};
+
+using KernelBindings = std::map<const graph::Node*, std::shared_ptr<const BoundKernel>>;
+
+// Binds kernels no higher than `max_isa` and records each choice on its node.
+KernelBindings bind_kernels(graph::Graph& graph, base::Isa max_isa);
+
+}  // namespace sparrow::runtime
