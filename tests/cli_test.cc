@@ -26,6 +26,21 @@ TEST(Cli, InfoShowsInputsOpsAndSparsity) {
       << r.output();
 }
 
+TEST(Cli, InfoShowsTheKernelOfEachLinearLayer) {
+  CliResult r = run_cli("info --json -m " + sst2());
+  ASSERT_EQ(r.status, 0) << r.output();
+  auto j = nlohmann::json::parse(r.out);
+  for (const auto& layer : j["linear_layers"]) {
+    std::string kernel = layer["kernel"];
+    EXPECT_EQ(kernel.rfind("qgemm_u8s8s32_", 0), 0u) << layer["name"] << " " << kernel;
+  }
+  EXPECT_EQ(j["compiled_kernels"]["ref (MatMul)"], 4) << "attention (2 per layer) stays on the reference op";
+  // A capped ISA picks the reference kernel, and says so.
+  CliResult capped = run_cli("info -m " + sst2(), "SPARROW_MAX_ISA=ref");
+  ASSERT_EQ(capped.status, 0) << capped.output();
+  EXPECT_NE(capped.out.find("qgemm_u8s8s32_ref (QuantizedMatMul)"), std::string::npos) << capped.out;
+}
+
 TEST(Cli, InfoJsonIsMachineReadable) {
   CliResult r = run_cli("info --json -m " + sst2());
   ASSERT_EQ(r.status, 0) << r.output();

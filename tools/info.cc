@@ -24,6 +24,19 @@ void run_info(const InfoOptions& opt) {
   Core core;
   std::shared_ptr<Model> model = core.read_model(xml);
   std::vector<LayerInfo> layers = model->layers();
+  // What compilation makes of it: the kernel each linear layer runs on (a fused layer keeps its MatMul's name).
+  CompiledModel compiled = core.compile_model(model);
+  std::map<std::string, std::string> kernel_of;
+  std::map<std::string, int> kernels;
+  for (const LayerInfo& l : compiled.layers()) {
+    if (l.type == "Parameter" || l.type == "Const" || l.type == "Result") continue;
+    kernel_of[l.name] = l.exec_type;
+    ++kernels[l.exec_type + " (" + l.type + ")"];
+  }
+  auto kernel_for = [&](const std::string& name) {
+    auto it = kernel_of.find(name);
+    return it == kernel_of.end() ? std::string("ref") : it->second;
+  };
 
   std::map<std::string, int> histogram;
   nlohmann::json linear = nlohmann::json::array();
@@ -34,7 +47,8 @@ void run_info(const InfoOptions& opt) {
                         {"weight_shape", l.weight_shape},
                         {"weight_type", std::string(to_string(l.weight_type))},
                         {"zero_fraction", l.weight_zero_fraction},
-                        {"weight_bytes", l.weight_bytes}});
+                        {"weight_bytes", l.weight_bytes},
+                        {"kernel", kernel_for(l.name)}});
   }
   std::error_code ec;
   auto bin = xml;
@@ -49,6 +63,7 @@ void run_info(const InfoOptions& opt) {
   j["nodes"] = layers.size();
   j["ops"] = histogram;
   j["linear_layers"] = linear;
+  j["compiled_kernels"] = kernels;
   j["weights_file_bytes"] = bin_bytes;
   if (opt.json) {
     std::printf("%s\n", j.dump(2).c_str());
@@ -67,25 +82,29 @@ void run_info(const InfoOptions& opt) {
   std::printf("\nOps (%zu nodes)\n", layers.size());
   for (const auto& [type, count] : histogram) std::printf("  %-24s %d\n", type.c_str(), count);
   if (!linear.empty()) {
-    std::printf("\nLinear layers (%zu)\n  %-56s %-14s %-5s %7s\n", linear.size(), "name", "weight", "type", "zeros");
+    std::printf("\nLinear layers (%zu)\n  %-56s %-14s %-5s %7s  %s\n", linear.size(), "name", "weight", "type",
+                "zeros", "kernel");
     double zeros = 0, total = 0;
     for (const LayerInfo& l : layers) {
       if (l.weight_shape.empty()) continue;
-      std::printf("  %-56s %-14s %-5s %6.2f%%\n", l.name.c_str(), to_string(l.weight_shape).c_str(),
-                  std::string(to_string(l.weight_type)).c_str(), 100 * l.weight_zero_fraction);
+      std::printf("  %-56s %-14s %-5s %6.2f%%  %s\n", l.name.c_str(), to_string(l.weight_shape).c_str(),
+                  std::string(to_string(l.weight_type)).c_str(), 100 * l.weight_zero_fraction,
+                  kernel_for(l.name).c_str());
       double n = static_cast<double>(shape_size(l.weight_shape));
       zeros += l.weight_zero_fraction * n;
       total += n;
     }
     std::printf("  %-56s %-14s %-5s %6.2f%%\n", "all linear weights", "", "", total ? 100 * zeros / total : 0.0);
   }
+  std::printf("\nCompiled nodes by kernel\n");
+  for (const auto& [kernel, count] : kernels) std::printf("  %-48s %d\n", kernel.c_str(), count);
 }
 
 }  // namespace
 
 void add_info_command(CLI::App& app) {
   auto opt = std::make_shared<InfoOptions>();
-  CLI::App* cmd = app.add_subcommand("info", "Show a model's inputs, outputs, ops and per-layer weight sparsity");
+  CLI::App* cmd = app.add_subcommand("info", "Show a model's inputs, outputs, ops, per-layer weight sparsity and the kernels it compiles to");
   cmd->add_option("-m,--model", opt->model, "model folder or OpenVINO IR .xml")->required();
   cmd->add_flag("--json", opt->json, "print JSON instead of a table");
   cmd->callback([opt] { run_info(*opt); });
