@@ -30,11 +30,16 @@ TEST(Cli, InfoShowsTheKernelOfEachLinearLayer) {
   CliResult r = run_cli("info --json -m " + sst2());
   ASSERT_EQ(r.status, 0) << r.output();
   auto j = nlohmann::json::parse(r.out);
+  int quantized = 0;
   for (const auto& layer : j["linear_layers"]) {
+    // int8 layers run on a qgemm kernel; the f32 pooler and classifier stay on the reference MatMul.
     std::string kernel = layer["kernel"];
-    EXPECT_EQ(kernel.rfind("qgemm_u8s8s32_", 0), 0u) << layer["name"] << " " << kernel;
+    bool int8 = layer["weight_type"] == "i8";
+    EXPECT_EQ(kernel.rfind(int8 ? "qgemm_u8s8s32_" : "ref", 0), 0u) << layer["name"] << " " << kernel;
+    quantized += int8;
   }
-  EXPECT_EQ(j["compiled_kernels"]["ref (MatMul)"], 4) << "attention (2 per layer) stays on the reference op";
+  EXPECT_EQ(quantized, 12);
+  EXPECT_EQ(j["compiled_kernels"]["ref (MatMul)"], 6) << "attention (2 per layer), pooler and classifier";
   // A capped ISA picks the reference kernel, and says so.
   CliResult capped = run_cli("info -m " + sst2(), "SPARROW_MAX_ISA=ref");
   ASSERT_EQ(capped.status, 0) << capped.output();
