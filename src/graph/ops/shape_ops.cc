@@ -248,6 +248,17 @@ OpDef transpose() {
     std::vector<size_t> src_strides = row_major_strides(s);
     std::vector<size_t> strides(perm.size());
     for (size_t d = 0; d < perm.size(); ++d) strides[d] = src_strides[perm[d]];
+    const size_t rank = perm.size();
+    if (rank >= 2 && perm.back() == static_cast<int64_t>(rank - 1) && bit_width(in[0].element_type()) >= 8) {
+      // The innermost axis stays innermost (attention's [0, 2, 1, 3]): copy whole rows.
+      const size_t row = static_cast<size_t>(s.back());
+      Shape outer(out_shape.begin(), out_shape.end() - 1);
+      std::vector<size_t> outer_strides(strides.begin(), strides.end() - 1);
+      for_each_broadcast<1>(outer, {outer_strides}, [&](size_t o, const std::array<size_t, 1>& off) {
+        copy_elements(in[0], off[0], out, o * row, row);
+      });
+      return {out};
+    }
     for_each_broadcast<1>(out_shape, {strides}, [&](size_t o, const std::array<size_t, 1>& off) {
       copy_elements(in[0], off[0], out, o, 1);
     });

@@ -128,6 +128,18 @@ TEST(ShapeOps, Transpose) {
             (PartialShape{-1, 8, 4}));
 }
 
+TEST(ShapeOps, TransposeKeepingTheInnermostAxisCopiesRows) {
+  // [0, 2, 1, 3] as attention uses it, on [2, 3, 2, 4]: out[a][c][b][d] = in[a][b][c][d].
+  Tensor out = OpTest("Transpose").input(iota_tensor({2, 3, 2, 4})).input(vec_i64({0, 2, 1, 3})).eval1();
+  ASSERT_EQ(out.shape(), (Shape{2, 2, 3, 4}));
+  std::vector<float> want;
+  for (int a = 0; a < 2; ++a)
+    for (int c = 0; c < 2; ++c)
+      for (int b = 0; b < 3; ++b)
+        for (int d = 0; d < 4; ++d) want.push_back(static_cast<float>(((a * 3 + b) * 2 + c) * 4 + d));
+  EXPECT_EQ(values<float>(out), want);
+}
+
 TEST(ShapeOps, TransposeMovesPackedElements) {
   // i4 [2,2] = [[1,2],[3,4]] -> [[1,3],[2,4]]
   Tensor in = make<uint8_t>({2, 2}, {0x21, 0x43}, ElementType::i4);
