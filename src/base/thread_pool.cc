@@ -107,8 +107,9 @@ ThreadPool::Scope::Scope(ThreadPool* pool) : previous_(current_pool) { current_p
 ThreadPool::Scope::~Scope() { current_pool = previous_; }
 ThreadPool* ThreadPool::current() { return current_pool; }
 
-void parallel_for(size_t n, const ThreadPool::RangeFn& fn) {
-  if (ThreadPool* pool = current_pool) {
+void parallel_for(size_t n, const ThreadPool::RangeFn& fn, size_t min_per_thread) {
+  ThreadPool* pool = current_pool;
+  if (pool && n >= 2 * min_per_thread) {
     pool->parallel_for(n, fn);
   } else if (n > 0) {
     fn(0, n);

@@ -67,8 +67,9 @@ class ThreadPool {
   bool stop_ = false;
 };
 
-// Runs fn over [0, n) on the calling thread's pool, or inline.
-void parallel_for(size_t n, const ThreadPool::RangeFn& fn);
+// Runs fn over [0, n) on the calling thread's pool, or inline. Work of fewer than 2 * min_per_thread items
+// runs inline: waking threads costs microseconds, more than a few thousand cheap elements take.
+void parallel_for(size_t n, const ThreadPool::RangeFn& fn, size_t min_per_thread = 1);
 
 // CPU time of the calling thread.
 std::chrono::nanoseconds thread_cpu_time();

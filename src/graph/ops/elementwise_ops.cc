@@ -8,6 +8,7 @@
 #include <numbers>
 #include <type_traits>
 
+#include "base/thread_pool.h"
 #include "graph/op_registry.h"
 #include "graph/ops/op_utils.h"
 
@@ -325,12 +326,15 @@ Tensor unary_eval(Unary op, const Tensor& in, bool float_only, std::string_view 
     Tensor out = make_tensor(type, in.shape());
     const T* a = in.data<T>();
     T* o = out.data<T>();
-    for (size_t i = 0; i < out.size(); ++i) {
-      if constexpr (std::is_floating_point_v<T>)
-        o[i] = static_cast<T>(unary_math(op, static_cast<double>(a[i])));
-      else
-        o[i] = unary_integer(op, a[i]);
-    }
+    // Element by element, shared out among the stream's threads (each element computed the same way).
+    base::parallel_for(out.size(), [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) {
+        if constexpr (std::is_floating_point_v<T>)
+          o[i] = static_cast<T>(unary_math(op, static_cast<double>(a[i])));
+        else
+          o[i] = unary_integer(op, a[i]);
+      }
+    }, 4096);
     return out;
   });
 }

@@ -199,8 +199,10 @@ Tensor softmax_eval(const Node& node, const Tensor& x, bool log) {
         Tensor out = make_tensor(in.element_type(), s);
         const T* src = in.data<T>();
         T* dst = out.data<T>();
-        for (size_t o = 0; o < outer; ++o) {
-          for (size_t i = 0; i < inner; ++i) {
+        // Rows shared out among the stream's threads; each row is computed the same way on any thread.
+        base::parallel_for(outer * inner, [&](size_t row_begin, size_t row_end) {
+          for (size_t row = row_begin; row < row_end; ++row) {
+            size_t o = row / inner, i = row % inner;
             size_t base = o * len * inner + i;
             double mx = -std::numeric_limits<double>::infinity();
             for (size_t k = 0; k < len; ++k) mx = std::max(mx, static_cast<double>(src[base + k * inner]));
@@ -211,7 +213,7 @@ Tensor softmax_eval(const Node& node, const Tensor& x, bool log) {
               dst[base + k * inner] = static_cast<T>(log ? v - std::log(sum) : std::exp(v) / sum);
             }
           }
-        }
+        }, 16);
         return out;
       }
     });

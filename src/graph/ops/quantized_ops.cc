@@ -11,6 +11,7 @@
 //   dst[m][n] = fma(float(acc[m][n]), alpha[n], beta[n])  (float(acc) rounds to nearest; one rounding in fma)
 #include <cmath>
 
+#include "base/thread_pool.h"
 #include "graph/op_registry.h"
 #include "graph/ops/op_utils.h"
 
@@ -45,16 +46,18 @@ OpDef quantize() {
     const float* src = x.data<float>();
     uint8_t* dst = out.data<uint8_t>();
     const float lm1 = static_cast<float>(p.levels - 1);
-    for (size_t i = 0; i < x.size(); ++i) {
-      float v = src[i];
-      if (v <= p.low) {
-        dst[i] = 0;
-      } else if (v > p.high) {
-        dst[i] = static_cast<uint8_t>(p.levels - 1);
-      } else {
-        dst[i] = static_cast<uint8_t>(std::nearbyint((v - p.low) / (p.high - p.low) * lm1));
+    base::parallel_for(x.size(), [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) {
+        float v = src[i];
+        if (v <= p.low) {
+          dst[i] = 0;
+        } else if (v > p.high) {
+          dst[i] = static_cast<uint8_t>(p.levels - 1);
+        } else {
+          dst[i] = static_cast<uint8_t>(std::nearbyint((v - p.low) / (p.high - p.low) * lm1));
+        }
       }
-    }
+    }, 4096);
     return {out};
   };
   OpDef def{"Quantize", {1}, 1, 1, infer, evaluate};
