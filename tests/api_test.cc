@@ -2,22 +2,13 @@
 #include <gtest/gtest.h>
 
 #include "sparrow/core.h"
+#include "support/errors.h"
 #include "support/paths.h"
 
 namespace sparrow::testing {
 namespace {
 
 std::filesystem::path ovms(const char* rel) { return shared_dir() / "data/ir/ovms_test_models" / rel; }
-
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 TEST(Api, DummyAddsOne) {
   Core core;

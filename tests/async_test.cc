@@ -12,6 +12,7 @@
 
 #include "sparrow/core.h"
 #include "support/golden.h"
+#include "support/errors.h"
 #include "support/paths.h"
 
 namespace sparrow::testing {
@@ -60,16 +61,6 @@ std::vector<std::vector<float>> synchronous_logits(size_t count) {
     out.push_back(logits(req));
   }
   return out;
-}
-
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 // Counts finished inferences and lets a test wait for a number of them.

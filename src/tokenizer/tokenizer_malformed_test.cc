@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "sparrow/error.h"
+#include "support/errors.h"
 #include "sparrow/tokenizer.h"
 #include "tokenizer/tokenizer_test_util.h"
 
@@ -12,14 +13,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using ::sparrow::testing::error_of;
 
 std::string json_error(const std::string& text) {
   TempDir dir;
