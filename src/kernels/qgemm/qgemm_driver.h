@@ -18,8 +18,8 @@ constexpr size_t min_size(size_t a, size_t b) {
   return a < b ? a : b;
 }
 
-// Activation rows per chunk: about this many bytes of src stay in L2 (1 MiB per core on Zen 4) while
-// every panel of the column range streams past them.
+// Activation rows per chunk: about this many bytes of src stay in L2 (1 to 2 MiB per core on current x86
+// servers) while every panel of the column range streams past them.
 constexpr size_t kSrcChunkBytes = 512 * 1024;
 
 // Rows [m0, m0 + rows) with rows < R + 1: the tile instantiated for exactly that many rows.
