@@ -71,13 +71,9 @@ std::optional<Int8Weights> compressed_weights(const Node* mul, bool transpose_b)
     Int8Weights w;
     w.names.push_back(mul->name);
     if (chain->type == "Subtract") {
-      std::optional<double> zp = scalar_constant(chain->inputs[1]);
-      const Node* zn = chain->inputs[1].node;
-      bool zeros = zp && *zp == 0.0;
-      if (!zeros && zn->type == "Const" && zn->value.element_type() == ElementType::f32) {
-        zeros = true;
-        for (size_t i = 0; i < zn->value.size(); ++i) zeros = zeros && zn->value.data<float>()[i] == 0.0f;
-      }
+      const Node* zp = chain->inputs[1].node;
+      bool zeros = zp->type == "Const" && zp->value.element_type() == ElementType::f32;
+      for (size_t i = 0; zeros && i < zp->value.size(); ++i) zeros = zp->value.data<float>()[i] == 0.0f;
       if (!zeros) continue;
       w.names.push_back(chain->name);
       chain = chain->inputs[0].node;
