@@ -16,6 +16,7 @@ const OpRegistry& OpRegistry::instance() {
     register_math_ops(r);
     register_quantization_ops(r);
     register_quantized_ops(r);
+    register_fused_ops(r);
     return r;
   }();
   return registry;

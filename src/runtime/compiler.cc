@@ -6,6 +6,7 @@
 
 #include "graph/shape_inference.h"
 #include "passes/constant_folding.h"
+#include "passes/fuse_attention.h"
 #include "passes/quantize_linear.h"
 #include "runtime/kernel_binding.h"
 
@@ -15,14 +16,15 @@ namespace {
 // SPARROW_DISABLE_PASSES=name[,name...] turns optional passes off (docs/knobs.md): the model then runs on
 // the reference ops, which is how tests compare the fast path with the plain one.
 std::set<std::string> disabled_passes() {
-  static const std::set<std::string> known = {"quantize_linear"};
+  static const std::set<std::string> known = {"quantize_linear", "fuse_attention"};
   std::set<std::string> out;
   const char* env = std::getenv("SPARROW_DISABLE_PASSES");
   if (!env) return out;
   std::stringstream list(env);
   for (std::string name; std::getline(list, name, ',');) {
     if (name.empty()) continue;
-    SPARROW_CHECK(known.count(name), "SPARROW_DISABLE_PASSES: unknown pass '", name, "' (known: quantize_linear)");
+    SPARROW_CHECK(known.count(name), "SPARROW_DISABLE_PASSES: unknown pass '", name,
+                  "' (known: quantize_linear, fuse_attention)");
     out.insert(name);
   }
   return out;
@@ -40,6 +42,8 @@ std::unique_ptr<CompiledGraph> compile(const graph::Graph& model, const Config& 
   passes::fold_constants(*out->graph);
   // Folding can make shapes more precise (a folded reshape target); refresh them.
   graph::infer_shapes(*out->graph, graph::DeclaredShapes::kReplace);
+  // After folding, which makes computed scales and Transpose orders constants.
+  if (!disabled.count("fuse_attention")) passes::fuse_attention(*out->graph);
   out->executor = std::make_unique<Executor>(*out->graph, bind_kernels(*out->graph, config.max_isa));
   return out;
 }

@@ -1,0 +1,188 @@
+// Ops made by fusion passes (internal: an IR names them only with version "sparrow"). Their reference
+// evaluation repeats the arithmetic of the op chain they replace, rounding where it rounded, so a fused
+// graph gives the same floats as the unfused one on the reference ops.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "base/thread_pool.h"
+#include "graph/op_registry.h"
+#include "graph/ops/attention.h"
+#include "graph/ops/op_utils.h"
+
+namespace sparrow::graph {
+
+using namespace ops;
+
+void check_attention_layout(const std::string& layout, const char* what) {
+  std::string sorted = layout;
+  std::sort(sorted.begin(), sorted.end());
+  SPARROW_CHECK(sorted == "bdhs", "attribute '", what, "': expected a permutation of bhsd, found '", layout, "'");
+}
+
+namespace {
+
+// Index in "bhsd" of each stored axis of `layout`.
+std::array<size_t, 4> logical_axes(const std::string& layout) {
+  std::array<size_t, 4> out{};
+  for (size_t i = 0; i < 4; ++i) out[i] = std::string_view("bhsd").find(layout[i]);
+  return out;
+}
+
+// Logical dims (b, h, s, d) of a stored shape.
+std::array<int64_t, 4> logical_dims(const std::vector<int64_t>& stored, const std::string& layout) {
+  std::array<int64_t, 4> out{};
+  std::array<size_t, 4> axes = logical_axes(layout);
+  for (size_t i = 0; i < 4; ++i) out[axes[i]] = stored[i];
+  return out;
+}
+
+// Element strides of the logical axes in a row-major tensor of that stored shape.
+std::array<size_t, 4> logical_strides(const Shape& stored, const std::string& layout) {
+  std::array<size_t, 4> out{};
+  std::array<size_t, 4> axes = logical_axes(layout);
+  size_t stride = 1;
+  for (size_t i = 4; i-- > 0;) {
+    out[axes[i]] = stride;
+    stride *= static_cast<size_t>(stored[i]);
+  }
+  return out;
+}
+
+std::string layout_attr(const Node& node, const char* key) {
+  std::string layout = node.attrs.get_string(key, "bhsd");
+  check_attention_layout(layout, key);
+  return layout;
+}
+
+AttentionGeometry::Scale scale_mode(const Node& node) {
+  const std::string mode = node.attrs.get_lowercase("scale_mode", "none");
+  if (mode == "none") return AttentionGeometry::Scale::kNone;
+  if (mode == "multiply") return AttentionGeometry::Scale::kMultiply;
+  SPARROW_CHECK(mode == "divide", "attribute 'scale_mode': expected none, multiply or divide, found '", mode, "'");
+  return AttentionGeometry::Scale::kDivide;
+}
+
+}  // namespace
+
+AttentionGeometry attention_geometry(const Node& node, const Shape& q, const Shape& k, const Shape& v,
+                                     const Shape* mask_shape) {
+  SPARROW_CHECK(q.size() == 4 && k.size() == 4 && v.size() == 4, "q, k and v must have rank 4, found ",
+                to_string(q), ", ", to_string(k), " and ", to_string(v));
+  const std::string lq = layout_attr(node, "layout_q"), lk = layout_attr(node, "layout_k"),
+                    lv = layout_attr(node, "layout_v"), lo = layout_attr(node, "layout_out");
+  auto dq = logical_dims(q, lq), dk = logical_dims(k, lk), dv = logical_dims(v, lv);
+  SPARROW_CHECK(dq[0] == dk[0] && dq[0] == dv[0] && dq[1] == dk[1] && dq[1] == dv[1],
+                "q, k and v differ in batch or heads: ", to_string(q), ", ", to_string(k), ", ", to_string(v));
+  SPARROW_CHECK(dq[3] == dk[3], "q and k differ in head size: ", to_string(q), " vs ", to_string(k));
+  SPARROW_CHECK(dk[2] == dv[2], "k and v differ in sequence length: ", to_string(k), " vs ", to_string(v));
+  AttentionGeometry g;
+  g.B = static_cast<size_t>(dq[0]);
+  g.H = static_cast<size_t>(dq[1]);
+  g.Sq = static_cast<size_t>(dq[2]);
+  g.Sk = static_cast<size_t>(dk[2]);
+  g.D = static_cast<size_t>(dq[3]);
+  g.Dv = static_cast<size_t>(dv[3]);
+  g.q = logical_strides(q, lq);
+  g.k = logical_strides(k, lk);
+  g.v = logical_strides(v, lv);
+  const std::array<int64_t, 4> out_logical = {dq[0], dq[1], dq[2], dv[3]};
+  std::array<size_t, 4> axes = logical_axes(lo);
+  g.out_shape.resize(4);
+  for (size_t i = 0; i < 4; ++i) g.out_shape[i] = out_logical[axes[i]];
+  g.out = logical_strides(g.out_shape, lo);
+  if (mask_shape) {
+    const Shape full = {dq[0], dq[1], dq[2], dk[2]};
+    SPARROW_CHECK(mask_shape->size() <= 4 && broadcast_shapes(*mask_shape, full) == full, "mask ",
+                  to_string(*mask_shape), " does not broadcast to the scores ", to_string(full));
+    std::vector<size_t> s = broadcast_strides(*mask_shape, full);
+    std::copy(s.begin(), s.end(), g.mask.begin());
+    g.has_mask = true;
+  }
+  g.scale_mode = scale_mode(node);
+  if (g.scale_mode != AttentionGeometry::Scale::kNone) g.scale = static_cast<float>(node.attrs.get_float("scale"));
+  return g;
+}
+
+namespace {
+
+// sum_k double(a[k]) * double(b[k]) with the reference MatMul's grouping: pairs of products, then the odd one.
+double dot_as_matmul(const float* a, size_t a_stride, const float* b, size_t b_stride, size_t n) {
+  double acc = 0;
+  size_t k = 0;
+  for (; k + 2 <= n; k += 2)
+    acc += static_cast<double>(a[k * a_stride]) * b[k * b_stride] +
+           static_cast<double>(a[(k + 1) * a_stride]) * b[(k + 1) * b_stride];
+  for (; k < n; ++k) acc += static_cast<double>(a[k * a_stride]) * b[k * b_stride];
+  return acc;
+}
+
+OpDef attention() {
+  auto infer = [](const Node& node, std::span<const ValueInfo> in) -> std::vector<OutputPort> {
+    for (size_t i = 0; i < in.size(); ++i)
+      SPARROW_CHECK(in[i].type == ElementType::f32 || in[i].type == ElementType::undefined, "input ", i,
+                    ": expected f32, found ", to_string(in[i].type));
+    const std::string lq = layout_attr(node, "layout_q"), lv = layout_attr(node, "layout_v"),
+                      lo = layout_attr(node, "layout_out");
+    layout_attr(node, "layout_k");
+    scale_mode(node);
+    if (in[0].shape.rank_is_dynamic() || in[2].shape.rank_is_dynamic())
+      return {{ElementType::f32, PartialShape::dynamic_rank(), {}}};
+    SPARROW_CHECK(in[0].shape.rank() == 4 && in[2].shape.rank() == 4, "q and v must have rank 4, found ",
+                  in[0].shape.to_string(), " and ", in[2].shape.to_string());
+    auto dq = logical_dims(in[0].shape.dims(), lq), dv = logical_dims(in[2].shape.dims(), lv);
+    const std::array<int64_t, 4> logical = {dq[0], dq[1], dq[2], dv[3]};
+    std::array<size_t, 4> axes = logical_axes(lo);
+    std::vector<int64_t> out(4);
+    for (size_t i = 0; i < 4; ++i) out[i] = logical[axes[i]];
+    return {{ElementType::f32, PartialShape(out), {}}};
+  };
+  auto evaluate = [](const Node& node, std::span<const Tensor> in) -> std::vector<Tensor> {
+    for (size_t i = 0; i < in.size(); ++i)
+      SPARROW_CHECK(in[i].element_type() == ElementType::f32, "input ", i, ": expected f32, found ",
+                    to_string(in[i].element_type()));
+    const Shape* mask_shape = in.size() > 3 ? &in[3].shape() : nullptr;
+    const AttentionGeometry g = attention_geometry(node, in[0].shape(), in[1].shape(), in[2].shape(), mask_shape);
+    Tensor out = make_tensor(ElementType::f32, g.out_shape);
+    const float *q = in[0].data<float>(), *k = in[1].data<float>(), *v = in[2].data<float>();
+    const float* mask = g.has_mask ? in[3].data<float>() : nullptr;
+    float* o = out.data<float>();
+    // Heads shared out among the stream's threads; each is computed the same way on any thread.
+    base::parallel_for(g.B * g.H, [&](size_t begin, size_t end) {
+      std::vector<float> s(g.Sk);
+      for (size_t bh = begin; bh < end; ++bh) {
+        const size_t b = bh / g.H, h = bh % g.H;
+        const float* qb = q + b * g.q[0] + h * g.q[1];
+        const float* kb = k + b * g.k[0] + h * g.k[1];
+        const float* vb = v + b * g.v[0] + h * g.v[1];
+        for (size_t i = 0; i < g.Sq; ++i) {
+          for (size_t j = 0; j < g.Sk; ++j) {
+            float x = static_cast<float>(dot_as_matmul(qb + i * g.q[2], g.q[3], kb + j * g.k[2], g.k[3], g.D));
+            if (g.scale_mode == AttentionGeometry::Scale::kMultiply) x = x * g.scale;
+            if (g.scale_mode == AttentionGeometry::Scale::kDivide) x = x / g.scale;
+            if (mask) x = x + mask[b * g.mask[0] + h * g.mask[1] + i * g.mask[2] + j * g.mask[3]];
+            s[j] = x;
+          }
+          double mx = -std::numeric_limits<double>::infinity();
+          for (float x : s) mx = std::max(mx, static_cast<double>(x));
+          double sum = 0;
+          for (float x : s) sum += std::exp(static_cast<double>(x) - mx);
+          for (float& x : s) x = static_cast<float>(std::exp(static_cast<double>(x) - mx) / sum);
+          float* ob = o + b * g.out[0] + h * g.out[1] + i * g.out[2];
+          for (size_t e = 0; e < g.Dv; ++e)
+            ob[e * g.out[3]] = static_cast<float>(dot_as_matmul(s.data(), 1, vb + e * g.v[3], g.v[2], g.Sk));
+        }
+      }
+    });
+    return {out};
+  };
+  OpDef def{"Attention", {1}, 3, 4, infer, evaluate};
+  def.internal = true;
+  return def;
+}
+
+}  // namespace
+
+void register_fused_ops(OpRegistry& r) { r.add(attention()); }
+
+}  // namespace sparrow::graph
