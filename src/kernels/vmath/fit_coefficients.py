@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Fits the polynomial coefficients of vmath_coeffs.h (mpmath, interpolation at Chebyshev nodes).
+
+  python3 fit_coefficients.py emit             prints the C++ tables pasted into vmath_coeffs.h
+  python3 fit_coefficients.py exp 9            max relative error of each degree (exploration)
+  python3 fit_coefficients.py erfs 10 0.75     erf(z)/z on [0, 0.75]
+  python3 fit_coefficients.py tanhs 12 0.625   tanh(u)/u on [0, 0.625]
+  python3 fit_coefficients.py erfcx 14 0.75 6 8  erfc(z) exp(z^2), 8 intervals of [0.75, 6]
+"""
+import mpmath as mp
+mp.mp.dps = 50
+def cheb_fit(f, a, b, deg, center):
+    # interpolate f at Chebyshev nodes of [a,b]; return monomial coeffs in t = x - center
+    n = deg + 1
+    xs = [ (a+b)/2 + (b-a)/2*mp.cos(mp.pi*(2*i+1)/(2*n)) for i in range(n)]
+    A = mp.matrix(n, n); y = mp.matrix(n, 1)
+    for i,x in enumerate(xs):
+        for j in range(n): A[i,j] = (x-center)**j
+        y[i] = f(x)
+    c = mp.lu_solve(A, y)
+    return [float(c[j]) for j in range(n)]
+def maxerr(approx, exact, a, b, npts=2000):
+    m = 0
+    for i in range(npts+1):
+        x = a + (b-a)*mp.mpf(i)/npts
+        e = exact(x)
+        if e != 0: m = max(m, abs((approx(x)-e)/e))
+    return m
+def horner(c, t):
+    r = mp.mpf(0)
+    for v in reversed(c): r = r*t + mp.mpf(v)
+    return r
+import sys
+which = sys.argv[1]
+if which == 'exp':
+    L = mp.log(2)/2
+    q = lambda r: (mp.exp(r)-1-r)/r**2 if r != 0 else mp.mpf(0.5)
+    for d in range(8, 12):
+        c = cheb_fit(q, -L, L, d, 0)
+        err = maxerr(lambda r: 1 + r + r*r*horner(c, r), mp.exp, -L, L)
+        print(d, mp.nstr(err, 3), c if d==int(sys.argv[2]) else '')
+if which == 'erfs':
+    A = mp.mpf(sys.argv[3])
+    P = lambda s: mp.erf(mp.sqrt(s))/mp.sqrt(s) if s != 0 else 2/mp.sqrt(mp.pi)
+    for d in range(9, 15):
+        c = cheb_fit(P, 0, A*A, d, 0)
+        err = maxerr(lambda z: z*horner(c, z*z), mp.erf, mp.mpf('1e-6'), A)
+        print(d, mp.nstr(err, 3), c if d==int(sys.argv[2]) else '')
+if which == 'tanhs':
+    A = mp.mpf(sys.argv[3])
+    P = lambda s: mp.tanh(mp.sqrt(s))/mp.sqrt(s) if s != 0 else mp.mpf(1)
+    for d in range(9, 17):
+        c = cheb_fit(P, 0, A*A, d, 0)
+        err = maxerr(lambda z: z*horner(c, z*z), mp.tanh, mp.mpf('1e-6'), A)
+        print(d, mp.nstr(err, 3), c if d==int(sys.argv[2]) else '')
+if which == 'erfcx':
+    a0, b0, nint = mp.mpf(sys.argv[3]), mp.mpf(sys.argv[4]), int(sys.argv[5])
+    g = lambda z: mp.erfc(z)*mp.exp(z*z)
+    w = (b0-a0)/nint
+    D = int(sys.argv[2])
+    allc = []
+    for k in range(nint):
+        a = a0 + k*w; b = a + w; c0 = (a+b)/2
+        c = cheb_fit(g, a, b, D, c0)
+        err = maxerr(lambda z: horner(c, z - c0), g, a, b, 400)
+        print(k, float(c0), mp.nstr(err, 3))
+        allc.append(c)
+    print(allc)
+if which == 'emit':
+    mp.mp.dps = 60
+    def arr(name, c, comment):
+        s = "// %s\ninline constexpr double %s[%d] = {\n" % (comment, name, len(c))
+        s += "".join("    %s,\n" % v.hex() for v in c) + "};\n"
+        return s
+    L = mp.log(2)/2
+    q = lambda r: (mp.exp(r)-1-r)/r**2 if r != 0 else mp.mpf(0.5)
+    out = arr("kExpQ", cheb_fit(q, -L, L, 9, 0), "exp(r) = 1 + r + r^2 * Q(r), |r| <= ln2/2")
+    P = lambda s: mp.erf(mp.sqrt(s))/mp.sqrt(s) - 1 if s != 0 else 2/mp.sqrt(mp.pi) - 1
+    out += arr("kErfSmall", cheb_fit(P, 0, mp.mpf(0.75)**2, 10, 0), "erf(z) = z + z * P(z^2), |z| < 0.75")
+    T = lambda s: (mp.tanh(mp.sqrt(s))/mp.sqrt(s) - 1)/s if s != 0 else mp.mpf(-1)/3
+    out += arr("kTanhSmall", cheb_fit(T, 0, mp.mpf(0.625)**2, 11, 0), "tanh(u) = u + u * u^2 Q(u^2), |u| < 0.625")
+    g = lambda z: mp.erfc(z)*mp.exp(z*z)
+    a0, b0, nint, D = mp.mpf(0.75), mp.mpf(6), 8, 14
+    w = (b0-a0)/nint
+    cs = []
+    for k in range(nint):
+        a = a0 + k*w; b = a + w; c0 = (a+b)/2
+        cs.append(cheb_fit(g, a, b, D, c0))
+    out += "// erfc(z) * exp(z^2) on 8 intervals [0.75 + j w, 0.75 + (j+1) w), w = 5.25/8: coefficient i of\n"
+    out += "// interval j in kErfcx[i][j], in powers of t = z - (0.75 + (j + 1/2) w)\n"
+    out += "inline constexpr double kErfcx[%d][8] = {\n" % (D+1)
+    for i in range(D+1):
+        out += "    {" + ", ".join(cs[j][i].hex() for j in range(nint)) + "},\n"
+    out += "};\n"
+    print(out)
