@@ -26,16 +26,16 @@
 //   float difference before a FakeQuantize flips a rounding tie and moves logits by up to 0.2. The kernels
 //   evaluate the same formula in double (8 lanes per zmm, 4 per ymm) with their own exp, erf and tanh, whose
 //   error against glibc's std::exp / std::erf / std::tanh is at most 2 double ulps on the whole double range
-//   (measured: docs/kernels.md, vmath_test.cc VmathAccuracy.*); reductions sum in a different order than the
-//   reference loop (a few double ulps of the sum). A float result can therefore differ from the reference
-//   only when the exact value lies within ~1e-15 relative of a float rounding boundary (half-way point):
-//   about one element in 1e7..1e8, and then by one float ulp. erf near +-1 is computed as +-(1 - erfc) with
-//   erfc accurate to a few ulps relative, so 1 + erf(x / sqrt2) keeps its bits where it is tiny (x << 0).
-//   quantize_u8 and the float steps of layernorm_row are bit-exact: they are the same IEEE float operations.
-//   inf and NaN propagate exactly as in the reference formula (erf(+-inf) = +-1, so gelu(-inf) = NaN as
-//   0.5 * -inf * 0; a row with a NaN or +inf gives NaN for softmax and mvn; -inf entries of a softmax row
-//   give 0 unless every entry is -inf).
-//   The reference set (vmath_f64_ref) is the reference ops' own scalar loops with std:: functions.
+//   (measured: docs/kernels.md, VmathTest.DoubleFunctionsWithinTheirUlpBound); reductions sum in a different
+//   order than the reference loop (a few double ulps of the sum). A float result can therefore differ from
+//   the reference only when the exact value lies within ~1e-15 relative of a float rounding boundary
+//   (half-way point): about one element in 1e7..1e8, and then by one float ulp. erf near +-1 is computed as
+//   +-(1 - erfc) with erfc accurate to a few ulps relative, so 1 + erf(x / sqrt2) keeps its bits where it is
+//   tiny (x << 0). quantize_u8 and the float steps of layernorm_row are bit-exact: they are the same IEEE
+//   float operations. inf and NaN propagate exactly as in the reference formula (erf(+-inf) = +-1, so
+//   gelu(-inf) = NaN as 0.5 * -inf * 0; a row with a NaN or +inf gives NaN for softmax and mvn; -inf entries
+//   of a softmax row give 0 unless every entry is -inf). The reference set (vmath_f64_ref) is the reference
+//   ops' own scalar loops with std:: functions.
 //
 // Memory
 //   Reads x[0, n) (and residual, gamma, beta [0, n) when non-null), writes y[0, n) (and sum_out [0, n));
