@@ -78,6 +78,6 @@ void register_index_ops(OpRegistry& r);         // Gather, StridedSlice, Slice, 
 void register_math_ops(OpRegistry& r);          // MatMul, SoftMax, MVN, Reduce*, Gelu
 void register_quantization_ops(OpRegistry& r);  // FakeQuantize
 void register_quantized_ops(OpRegistry& r);     // Quantize, QuantizedMatMul (internal)
-void register_fused_ops(OpRegistry& r);         // Attention (internal)
+void register_fused_ops(OpRegistry& r);         // Attention, LayerNorm (internal)
 
 }  // namespace sparrow::graph

@@ -181,8 +181,83 @@ OpDef attention() {
   return def;
 }
 
+// LayerNorm (inputs x, gamma, beta[, residual]; attributes eps, eps_mode): the chain
+//   [Add(x, residual)] -> MVN(last axis, normalize_variance) -> Multiply(gamma) -> Add(beta)
+// with each step rounded as those ops round: the sum in f32 (numpy broadcasting), mean and variance in double
+// and one rounding, then the f32 multiply and add. gamma and beta have one value per element of the last axis.
+OpDef layernorm() {
+  auto eps_inside = [](const Node& node) {
+    const std::string mode = node.attrs.get_lowercase("eps_mode", "");
+    SPARROW_CHECK(mode == "inside_sqrt" || mode == "outside_sqrt",
+                  "attribute 'eps_mode': expected inside_sqrt or outside_sqrt, found '", mode, "'");
+    return mode == "inside_sqrt";
+  };
+  auto infer = [=](const Node& node, std::span<const ValueInfo> in) -> std::vector<OutputPort> {
+    eps_inside(node);
+    node.attrs.get_float("eps");
+    for (size_t i = 0; i < in.size(); ++i)
+      SPARROW_CHECK(in[i].type == ElementType::f32 || in[i].type == ElementType::undefined, "input ", i,
+                    ": expected f32, found ", to_string(in[i].type));
+    PartialShape s = in.size() > 3 ? broadcast_shapes(in[0].shape, in[3].shape) : in[0].shape;
+    return {{ElementType::f32, s, {}}};
+  };
+  auto evaluate = [=](const Node& node, std::span<const Tensor> in) -> std::vector<Tensor> {
+    for (size_t i = 0; i < in.size(); ++i)
+      SPARROW_CHECK(in[i].element_type() == ElementType::f32, "input ", i, ": expected f32, found ",
+                    to_string(in[i].element_type()));
+    const bool inside = eps_inside(node);
+    const double eps = node.attrs.get_float("eps");
+    Tensor sum = in[0];
+    if (in.size() > 3) {
+      const Shape shape = broadcast_shapes(in[0].shape(), in[3].shape());
+      sum = make_tensor(ElementType::f32, shape);
+      float* dst = sum.data<float>();
+      const float *a = in[0].data<float>(), *b = in[3].data<float>();
+      for_each_broadcast<2>(shape, {broadcast_strides(in[0].shape(), shape), broadcast_strides(in[3].shape(), shape)},
+                            [&](size_t o, const std::array<size_t, 2>& off) { dst[o] = a[off[0]] + b[off[1]]; });
+    }
+    const Shape& shape = sum.shape();
+    SPARROW_CHECK(!shape.empty(), "the input must have rank >= 1");
+    const size_t n = static_cast<size_t>(shape.back());
+    for (size_t i = 1; i < 3; ++i)
+      SPARROW_CHECK(in[i].size() == n, "input ", i, ": expected ", n, " values (the last axis), found ",
+                    to_string(in[i].shape()));
+    Tensor out = make_tensor(ElementType::f32, shape);
+    if (n == 0) return {out};
+    const float *x = sum.data<float>(), *gamma = in[1].data<float>(), *beta = in[2].data<float>();
+    float* y = out.data<float>();
+    base::parallel_for(sum.size() / n, [&](size_t begin, size_t end) {
+      for (size_t r = begin; r < end; ++r) {
+        const float* xr = x + r * n;
+        float* yr = y + r * n;
+        double mean = 0, var = 0;
+        for (size_t i = 0; i < n; ++i) mean += static_cast<double>(xr[i]);
+        mean /= static_cast<double>(n);
+        for (size_t i = 0; i < n; ++i) {
+          const double d = static_cast<double>(xr[i]) - mean;
+          var += d * d;
+        }
+        var /= static_cast<double>(n);
+        const double denom = inside ? std::sqrt(var + eps) : std::sqrt(var) + eps;
+        for (size_t i = 0; i < n; ++i) {
+          const float t = static_cast<float>((static_cast<double>(xr[i]) - mean) / denom);
+          const float scaled = t * gamma[i];  // two f32 roundings, as Multiply then Add
+          yr[i] = scaled + beta[i];
+        }
+      }
+    }, 4);
+    return {out};
+  };
+  OpDef def{"LayerNorm", {1}, 3, 4, infer, evaluate};
+  def.internal = true;
+  return def;
+}
+
 }  // namespace
 
-void register_fused_ops(OpRegistry& r) { r.add(attention()); }
+void register_fused_ops(OpRegistry& r) {
+  r.add(attention());
+  r.add(layernorm());
+}
 
 }  // namespace sparrow::graph
