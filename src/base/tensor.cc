@@ -4,6 +4,7 @@
 #include <cstring>
 #include <new>
 
+#include "base/arena.h"
 #include "sparrow/error.h"
 
 namespace sparrow {
@@ -22,7 +23,8 @@ std::shared_ptr<void> allocate_zeroed(size_t bytes) {
 
 Tensor::Tensor(ElementType type, Shape shape)
     : type_(type), shape_(std::move(shape)), size_(static_cast<size_t>(shape_size(shape_))) {
-  owner_ = allocate_zeroed(byte_size());
+  // Inside an inference the stream's arena lends the buffer (src/base/arena.h).
+  owner_ = base::Arena::current() ? base::Arena::current()->allocate(byte_size(), true) : allocate_zeroed(byte_size());
   data_ = owner_.get();
 }
 

@@ -58,6 +58,8 @@ std::vector<Tensor> Executor::run(std::span<const Tensor> inputs, ExecutionScrat
                                   std::vector<NodeProfile>* profile, const std::atomic<bool>* cancel) const {
   SPARROW_CHECK(inputs.size() == parameter_slots_.size(), "expected ", parameter_slots_.size(), " inputs, got ",
                 inputs.size());
+  // Every tensor the ops make during this run takes its buffer from the stream's arena.
+  base::Arena::Scope arena_scope(scratch.arena.get());
   std::vector<Tensor>& slots = scratch.slots;
   slots.assign(num_slots_, Tensor());
   for (size_t i = 0; i < constant_slots_.size(); ++i) slots[constant_slots_[i]] = constants_[i];

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/arena.h"
 #include "graph/graph.h"
 #include "runtime/kernel_binding.h"
 
@@ -22,8 +23,9 @@ struct NodeProfile {
   std::chrono::nanoseconds cpu_time{0};  // CPU time of the running thread and its stream's pool
 };
 
-// What one stream reuses from one inference to the next.
+// What one stream reuses from one inference to the next: the activation arena and the slot tables.
 struct ExecutionScratch {
+  std::shared_ptr<base::Arena> arena = base::Arena::make();
   std::vector<Tensor> slots;
   std::vector<Tensor> args;
 };

@@ -72,3 +72,23 @@ TEST(KernelBinding, EveryIsaLevelRunsItsKernelAndAgreesBitForBit) {
 
 }  // namespace
 }  // namespace sparrow::runtime
+
+namespace sparrow::runtime {
+namespace {
+
+// A second inference of the same shapes takes every activation buffer from the stream's arena.
+TEST(Executor, ASecondInferenceAsksTheSystemForNoActivationBuffer) {
+  auto compiled = compile(*sst2_model(), Config::from({}));
+  std::vector<Tensor> inputs = tokens(2, 23);
+  ExecutionScratch scratch;
+  std::vector<Tensor> first = compiled->executor->run(inputs, scratch);
+  const size_t fresh = scratch.arena->stats().fresh_blocks;
+  EXPECT_GT(fresh, 0u);
+  first.clear();
+  std::vector<Tensor> second = compiled->executor->run(inputs, scratch);
+  EXPECT_EQ(scratch.arena->stats().fresh_blocks, fresh);
+  EXPECT_GT(scratch.arena->stats().reused_blocks, 0u);
+}
+
+}  // namespace
+}  // namespace sparrow::runtime
