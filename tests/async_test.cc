@@ -307,9 +307,14 @@ TEST(Async, ProfilingListsEveryExecutedNode) {
   for (const ProfilingInfo& p : profile) {
     EXPECT_EQ(p.status, ProfilingInfo::Status::EXECUTED);
     EXPECT_FALSE(p.node_name.empty());
-    // Linear layers run on a qgemm kernel, everything else on its reference op.
-    EXPECT_EQ(p.exec_type.rfind(p.node_type == "QuantizedMatMul" ? "qgemm_u8s8s32_" : "ref", 0), 0u)
-        << p.node_name << " " << p.exec_type;
+    // Each node runs on the kernel family of its op; the rest on its reference op.
+    const std::string family = p.node_type == "QuantizedMatMul" ? "qgemm_u8s8s32_"
+                               : p.node_type == "MatMul"        ? "sgemm_f32f64acc_"
+                               : p.node_type == "Attention"     ? "sgemm_f32f64acc_"
+                               : p.node_type == "Gelu" || p.node_type == "LayerNorm" || p.node_type == "Quantize"
+                                   ? "vmath_f64_"
+                                   : "ref";
+    EXPECT_EQ(p.exec_type.rfind(family, 0), 0u) << p.node_name << " " << p.exec_type;
     total += p.real_time;
   }
   EXPECT_GT(total.count(), 0);

@@ -32,18 +32,30 @@ TEST(Cli, InfoShowsTheKernelOfEachLinearLayer) {
   auto j = nlohmann::json::parse(r.out);
   int quantized = 0;
   for (const auto& layer : j["linear_layers"]) {
-    // int8 layers run on a qgemm kernel; the f32 pooler and classifier stay on the reference MatMul.
+    // int8 layers run on a qgemm kernel; the f32 pooler and classifier on an sgemm kernel.
     std::string kernel = layer["kernel"];
     bool int8 = layer["weight_type"] == "i8";
-    EXPECT_EQ(kernel.rfind(int8 ? "qgemm_u8s8s32_" : "ref", 0), 0u) << layer["name"] << " " << kernel;
+    EXPECT_EQ(kernel.rfind(int8 ? "qgemm_u8s8s32_" : "sgemm_f32f64acc_", 0), 0u) << layer["name"] << " " << kernel;
     quantized += int8;
   }
   EXPECT_EQ(quantized, 12);
-  EXPECT_EQ(j["compiled_kernels"]["ref (MatMul)"], 6) << "attention (2 per layer), pooler and classifier";
-  // A capped ISA picks the reference kernel, and says so.
+  // Attention is one fused node per layer, and so is each LayerNorm (embeddings + 2 per layer).
+  int attention = 0, layernorm = 0, ref_matmul = 0;
+  for (const auto& [kernel, count] : j["compiled_kernels"].items()) {
+    attention += kernel.find("(Attention)") != std::string::npos ? count.get<int>() : 0;
+    layernorm += kernel.find("(LayerNorm)") != std::string::npos ? count.get<int>() : 0;
+    ref_matmul += kernel == "ref (MatMul)" ? count.get<int>() : 0;
+  }
+  EXPECT_EQ(attention, 2);
+  EXPECT_EQ(layernorm, 5);
+  EXPECT_EQ(ref_matmul, 0);
+  // A capped ISA picks the reference kernels, and says so.
   CliResult capped = run_cli("info -m " + sst2(), "SPARROW_MAX_ISA=ref");
   ASSERT_EQ(capped.status, 0) << capped.output();
-  EXPECT_NE(capped.out.find("qgemm_u8s8s32_ref (QuantizedMatMul)"), std::string::npos) << capped.out;
+  for (const char* want : {"qgemm_u8s8s32_ref (QuantizedMatMul)", "sgemm_f32f64acc_ref+vmath_f64_ref (Attention)",
+                           "vmath_f64_ref (Gelu)"}) {
+    EXPECT_NE(capped.out.find(want), std::string::npos) << want << "\n" << capped.out;
+  }
 }
 
 TEST(Cli, InfoJsonIsMachineReadable) {

@@ -24,14 +24,25 @@ void check_model(const std::string& name, Path path = Path::fast) {
 
   Core core;
   auto model = core.read_model(dir / "openvino_model.xml");
-  if (path == Path::reference) setenv("SPARROW_DISABLE_PASSES", "quantize_linear", 1);
+  if (path == Path::reference) setenv("SPARROW_DISABLE_PASSES", "quantize_linear,fuse_attention,fuse_layernorm", 1);
   CompiledModel compiled = core.compile_model(model);
   unsetenv("SPARROW_DISABLE_PASSES");
-  size_t quantized = 0;
-  for (const LayerInfo& l : compiled.layers()) quantized += l.type == "QuantizedMatMul";
-  const size_t linear_layers = 6 * golden["config"]["layers"].get<size_t>();
-  // Every encoder linear layer takes the integer path on the fast path, none on the reference path.
-  EXPECT_EQ(quantized, int8 && path == Path::fast ? linear_layers : 0u);
+  size_t quantized = 0, attention = 0;
+  for (const LayerInfo& l : compiled.layers()) {
+    quantized += l.type == "QuantizedMatMul";
+    attention += l.type == "Attention";
+    // On the fast path every op with a fast kernel runs on it.
+    const bool fast_op = l.type == "QuantizedMatMul" || l.type == "Attention" || l.type == "Quantize" ||
+                         l.type == "Gelu" || l.type == "MVN" || l.type == "LayerNorm";
+    if (path == Path::fast && fast_op) {
+      EXPECT_NE(l.exec_type, "ref") << l.type << " " << l.name;
+    }
+  }
+  const size_t layers = golden["config"]["layers"].get<size_t>();
+  // Every encoder linear layer takes the integer path on the fast path, none on the reference path; every
+  // layer's attention is one fused node.
+  EXPECT_EQ(quantized, int8 && path == Path::fast ? 6 * layers : 0u);
+  EXPECT_EQ(attention, path == Path::fast ? layers : 0u);
   const char* key = int8 && path == Path::fast ? "logits_int8_linear" : "logits";
   LogitChecker checker(int8);
   for (const auto& c : golden["cases"]) {
