@@ -1,4 +1,5 @@
 // sparrow info: what a model takes and gives, which ops it uses, and how sparse its linear layers are.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -97,7 +98,9 @@ void run_info(const InfoOptions& opt) {
     std::printf("  %-56s %-14s %-5s %6.2f%%\n", "all linear weights", "", "", total ? 100 * zeros / total : 0.0);
   }
   std::printf("\nCompiled nodes by kernel\n");
-  for (const auto& [kernel, count] : kernels) std::printf("  %-48s %d\n", kernel.c_str(), count);
+  int width = 0;
+  for (const auto& [kernel, count] : kernels) width = std::max(width, static_cast<int>(kernel.size()));
+  for (const auto& [kernel, count] : kernels) std::printf("  %-*s %d\n", width, kernel.c_str(), count);
 }
 
 }  // namespace
