@@ -12,17 +12,20 @@
 namespace sparrow::kernels::sgemm {
 namespace {
 
-// Conversions through vector types, not _mm512_cvtps_pd / _mm512_cvtpd_ps: GCC 12's versions start from an
-// "undefined" register that -Wmaybe-uninitialized reports (GCC bug 105593). Same instructions.
-typedef float F32x8 __attribute__((vector_size(32)));
-typedef double F64x8 __attribute__((vector_size(64)));
+// Conversions through the zero-masking intrinsics with every lane enabled, not _mm512_cvtps_pd /
+// _mm512_cvtpd_ps: GCC 12's versions start from an "undefined" register that -Wmaybe-uninitialized reports
+// (GCC bug 105593); a vector-type __builtin_convertvector compiles to two ymm conversions and a shuffle.
+inline __m512d to_f64(__m256 f) {
+  return _mm512_maskz_cvtps_pd(0xff, f);
+}
+inline __m256 to_f32(__m512d d) {
+  return _mm512_maskz_cvtpd_ps(0xff, d);
+}
 
 struct Avx512 {
   static constexpr int kLanes = 8;
 
-  static void store_f64(double* dst, __m256 f) {
-    _mm512_storeu_pd(dst, (__m512d) __builtin_convertvector((F32x8)f, F64x8));
-  }
+  static void store_f64(double* dst, __m256 f) { _mm512_storeu_pd(dst, to_f64(f)); }
 
   template <int NR, int R, int NV>
   static void tile(size_t kc, const double* a, const double* b, const double* acc_in, double* acc_out,
@@ -59,7 +62,7 @@ struct Avx512 {
       float* row = c + r * ldc;
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) {
-        const auto f = (__m256) __builtin_convertvector((F64x8)acc[r][v], F32x8);
+        const __m256 f = to_f32(acc[r][v]);
         const size_t left = cols - kLanes * v;
         if (left >= kLanes) {
           _mm256_storeu_ps(row + kLanes * v, f);

@@ -9,8 +9,9 @@
 //   A tile:  up to MR rows of kc doubles at a fixed stride of kAStride (one pointer plus constant
 //            displacements addresses every row in the tile loop).
 //
-// Loop order, K <= kKChunk (every attention shape): for each block of columns whose B panels fit the
-// buffer (all of B when K x N <= 8192, e.g. seq <= 128), convert them once; for each tile of MR rows,
+// Loop order, K <= kKChunk (every attention shape): for each block of columns whose B panels fill about
+// 32 KiB (so that they stay in L1 while every row tile passes over them; 4 panels of 16 columns at
+// K = 64), or one panel when K is larger, convert them once; for each tile of MR rows,
 // convert its A rows once; run every panel of the block over the whole K. Each output is one register's
 // lane from k = 0 to K - 1, in order, so the sum is the contract's loop exactly.
 // K > kKChunk: tile by tile, K in chunks of kKChunk; between chunks the tile's double sums wait in a small
@@ -28,7 +29,8 @@ namespace {
 
 constexpr size_t kKChunk = 512;                 // the largest K converted at once (BERT's longest sequence)
 constexpr size_t kAStride = kKChunk + 8;        // doubles between A rows (+ 64 bytes: no 4 KiB aliasing)
-constexpr size_t kBlockDoubles = size_t{8192};  // 64 KiB of converted B
+constexpr size_t kBlockDoubles = size_t{8192};  // 64 KiB of converted B: one panel of the largest K
+constexpr size_t kL1BlockDoubles = 4096;        // 32 KiB: the panels converted at once when K is small
 
 constexpr size_t min_size(size_t a, size_t b) {
   return a < b ? a : b;
@@ -44,18 +46,21 @@ inline __m256 load8(const float* p, size_t count) {
 }
 
 // r[i][j] becomes r[j][i].
-inline void transpose8x8(__m256 (&r)[8]) {
+__attribute__((always_inline)) inline void transpose8x8(__m256 (&r)[8]) {
   __m256 t[8], u[8];
+#pragma GCC unroll 4
   for (int i = 0; i < 8; i += 2) {
     t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);      // r_i0 r_(i+1)0 r_i1 r_(i+1)1 | same for 4, 5
     t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);  // columns 2, 3 | 6, 7
   }
+#pragma GCC unroll 2
   for (int i = 0; i < 8; i += 4) {
     u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);      // column 0 of rows i .. i+3 | column 4
     u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xee);  // column 1 | 5
     u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
     u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xee);
   }
+#pragma GCC unroll 4
   for (int i = 0; i < 4; ++i) {
     r[i] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x20);
     r[i + 4] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x31);
@@ -67,7 +72,11 @@ inline void transpose8x8(__m256 (&r)[8]) {
 template <class Ops>
 void convert_a(const float* a, size_t lda, size_t rows, size_t kc, double* out) {
   for (size_t r = 0; r < rows; ++r) {
-    for (size_t k = 0; k < kc; k += 8) Ops::store_f64(out + r * kAStride + k, load8(a + r * lda + k, kc - k));
+    const float* src = a + r * lda;
+    double* dst = out + r * kAStride;
+    size_t k = 0;
+    for (; k + 8 <= kc; k += 8) Ops::store_f64(dst + k, _mm256_loadu_ps(src + k));
+    if (k < kc) Ops::store_f64(dst + k, load8(src + k, kc - k));
   }
 }
 
@@ -85,11 +94,22 @@ void pack_b(const Call& c, size_t n0, size_t cols, size_t k0, size_t kc, double*
   }
   for (size_t j = 0; j < NR; j += 8) {
     const size_t jn = cols > j ? min_size(8, cols - j) : 0;
-    for (size_t k = 0; k < kc; k += 8) {
+    const float* src = c.B + (n0 + j) * c.ldb + k0;
+    size_t k = 0;
+    if (jn == 8) {
+      for (; k + 8 <= kc; k += 8) {
+        __m256 r[8];
+#pragma GCC unroll 8
+        for (size_t i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + i * c.ldb + k);
+        transpose8x8(r);
+#pragma GCC unroll 8
+        for (size_t i = 0; i < 8; ++i) Ops::store_f64(out + (k + i) * NR + j, r[i]);
+      }
+    }
+    for (; k < kc; k += 8) {
       const size_t kn = min_size(8, kc - k);
       __m256 r[8];
-      for (size_t i = 0; i < 8; ++i)
-        r[i] = i < jn ? load8(c.B + (n0 + j + i) * c.ldb + k0 + k, kn) : _mm256_setzero_ps();
+      for (size_t i = 0; i < 8; ++i) r[i] = i < jn ? load8(src + i * c.ldb + k, kn) : _mm256_setzero_ps();
       transpose8x8(r);
       for (size_t i = 0; i < kn; ++i) Ops::store_f64(out + (k + i) * NR + j, r[i]);
     }
@@ -124,7 +144,7 @@ void run(const Call& c) {
 
   if (c.K <= kKChunk) {
     const size_t panel = c.K * NR;
-    const size_t block_cols = kBlockDoubles / panel * NR;
+    const size_t block_cols = (panel <= kL1BlockDoubles ? kL1BlockDoubles / panel : 1) * NR;
     for (size_t n0 = 0; n0 < c.N; n0 += block_cols) {
       const size_t n_end = min_size(c.N, n0 + block_cols);
       for (size_t n = n0; n < n_end; n += NR)
