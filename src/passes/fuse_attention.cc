@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "graph/op_registry.h"
 #include "graph/ops/op_utils.h"
 #include "graph/shape_inference.h"
 
@@ -179,6 +180,8 @@ int fuse_attention(graph::Graph& graph) {
     if (scores->scale) att->attrs.set("scale", float_text(scores->scale_value));
     for (const Node* n : {mm, scores->scale, add, sm, ctx, last == ctx ? nullptr : last})
       if (n) att->fused_names.push_back(n->name);
+    // Typed now: later matches in this pass look at the types of what they read.
+    att->outputs = graph::infer_node(*att);
     att->outputs[0].names = last->outputs[0].names;
     graph.replace_uses({last, 0}, {att, 0});
     ++fused;

@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 
+#include "graph/op_registry.h"
 #include "graph/ops/op_utils.h"
 #include "graph/shape_inference.h"
 
@@ -95,6 +96,8 @@ int fuse_layernorm(graph::Graph& graph) {
     ln->attrs.set("eps_mode", mvn->attrs.get_string("eps_mode"));
     for (const Node* f : {mvn, mul, add}) names.push_back(f->name);
     ln->fused_names = names;
+    // Typed now: later matches in this pass look at the types of what they read.
+    ln->outputs = graph::infer_node(*ln);
     ln->outputs[0].names = add->outputs[0].names;
     graph.replace_uses({add, 0}, {ln, 0});
     ++fused;

@@ -102,3 +102,34 @@ TEST(FuseLayerNorm, LeavesOtherNormalisationsAlone) {
 
 }  // namespace
 }  // namespace sparrow::passes
+
+namespace sparrow::passes {
+namespace {
+
+// Two layer norms in a row, as in consecutive BERT layers: the second one's residual is the first one's
+// output, which the pass has just made.
+TEST(FuseLayerNorm, ChainedLayerNormsBothTakeTheirResidual) {
+  Graph g;
+  Node* x = g.add_parameter("x", ElementType::f32, PartialShape{2, 3, kN});
+  Node* r = g.add_parameter("r", ElementType::f32, PartialShape{2, 3, kN});
+  Edge cur{r, 0};
+  for (int i = 0; i < 2; ++i) {
+    Node* add = g.add_node("Add", 1, "residual", {{x, 0}, cur}, 1);
+    Node* mvn = g.add_node("MVN", 6, "mvn", {{add, 0}, {g.add_constant("axes", i64({-1})), 0}}, 1);
+    mvn->attrs.set("normalize_variance", "true");
+    mvn->attrs.set("eps", "1e-5");
+    mvn->attrs.set("eps_mode", "inside_sqrt");
+    Node* mul = g.add_node("Multiply", 1, "gamma", {{mvn, 0}, {g.add_constant("g", random_tensor({kN}, 7)), 0}}, 1);
+    cur = {g.add_node("Add", 1, "beta", {{mul, 0}, {g.add_constant("b", random_tensor({kN}, 8)), 0}}, 1), 0};
+  }
+  g.add_result("y", cur);
+  graph::infer_shapes(g, graph::DeclaredShapes::kReplace);
+  std::vector<Tensor> want = run(g);
+  ASSERT_EQ(fuse_layernorm(g), 2);
+  EXPECT_EQ(count(g, "Add"), 0);
+  std::vector<Tensor> got = run(g);
+  EXPECT_EQ(std::memcmp(got[0].data<float>(), want[0].data<float>(), got[0].size() * sizeof(float)), 0);
+}
+
+}  // namespace
+}  // namespace sparrow::passes
