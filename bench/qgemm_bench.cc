@@ -1,11 +1,23 @@
-// Micro-benchmarks of every kernel in src/kernels/qgemm/kernels.inc on BERT-base's linear-layer shapes,
-// one thread, weights and activations cache-hot. Counters: GOPS (2 * M * N * K operations per iteration)
-// and peak% (of the 460 int8 GOPS one core's vpdpbusd reaches here, ../shared/peers/README.md).
+// Micro-benchmarks of every kernel in src/kernels/qgemm/kernels.inc on BERT-base's linear-layer shapes.
+// Counters: GOPS (2 * M * N * K operations per iteration) and peak% (of the 460 int8 GOPS one core's
+// vpdpbusd reaches here, ../shared/peers/README.md).
+//   qgemm/<kernel>/...      one shape, one thread, weights and activations cache-hot.
+//   qgemm_model/<kernel>/... the 72 linear layers of a BERT-base inference as the model runs them: per
+//                           encoder layer Q, K, V, attention output (768 x 768), FFN up (3072 x 768) and
+//                           down (768 x 3072), all M rows and columns per call, over `sets` distinct weight
+//                           sets. sets:12 is the model (85 MB of packed weights, read from DRAM once per
+//                           inference); sets:1 reuses one layer's 7 MB, which stays in L3. threads:2 runs two
+//                           independent inferences at once on shared weights (2 streams x 1 thread), each
+//                           starting at a different encoder layer; GOPS is their sum over the wall time.
+//                           With one thread GOPS is over CPU time, as for the shapes above: on a shared
+//                           machine the wall time also counts other processes' turns on the core.
 //
 //   sparrow_kernel_bench --benchmark_filter=qgemm --benchmark_repetitions=3
 //   --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
+#include <memory>
+#include <mutex>
 #include <random>
 #include <string>
 #include <vector>
@@ -58,6 +70,78 @@ void bench_qgemm(benchmark::State& state, const QgemmKernel* kernel, bool f32, s
       benchmark::Counter(gops * 100 / kPeakGops, benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// BERT-base: 12 encoder layers of 6 linear layers, (N, K) in the order the model runs them.
+constexpr size_t kEncoderLayers = 12;
+constexpr size_t kLayerNK[][2] = {{768, 768}, {768, 768}, {768, 768}, {768, 768}, {3072, 768}, {768, 3072}};
+constexpr size_t kMaxDim = 3072;
+
+// `sets` encoder layers' weights packed for one kernel; built once per (kernel, sets) and shared read-only
+// by the benchmark's threads, as a compiled model's weights are by its streams.
+struct ModelWeights {
+  const QgemmKernel* kernel = nullptr;
+  size_t sets = 0;
+  std::vector<QgemmWeights> linear;  // [sets][6]
+  std::vector<float> alpha, beta;    // kMaxDim each
+
+  static std::shared_ptr<const ModelWeights> get(const QgemmKernel& kernel, size_t sets) {
+    static std::mutex mutex;
+    static std::shared_ptr<const ModelWeights> cached;  // one at a time: a set of 12 is 85-170 MB
+    std::lock_guard<std::mutex> lock(mutex);
+    if (cached && cached->kernel == &kernel && cached->sets == sets) return cached;
+    cached.reset();
+    auto w = std::make_shared<ModelWeights>();
+    w->kernel = &kernel;
+    w->sets = sets;
+    std::mt19937 rng(2);
+    std::uniform_int_distribution<int> s8(-128, 127);
+    std::vector<int8_t> wei(kMaxDim * 768);
+    for (auto& x : wei) x = static_cast<int8_t>(s8(rng));
+    w->linear.resize(sets * std::size(kLayerNK));
+    for (size_t i = 0; i < w->linear.size(); ++i) {
+      const auto [N, K] = kLayerNK[i % std::size(kLayerNK)];
+      kernel.pack(wei.data(), N, K, w->linear[i]);  // same values, distinct memory: only the caches matter
+    }
+    w->alpha.assign(kMaxDim, 1e-3f);
+    w->beta.assign(kMaxDim, 0.5f);
+    cached = std::move(w);
+    return cached;
+  }
+};
+
+void bench_model(benchmark::State& state, const QgemmKernel* kernel, size_t M, size_t sets) {
+  std::string reason = qgemm_reject_reason(*kernel, base::detected_isa());
+  if (!reason.empty()) {
+    state.SkipWithError(reason.c_str());
+    return;
+  }
+  const std::shared_ptr<const ModelWeights> w = ModelWeights::get(*kernel, sets);
+  std::mt19937 rng(3 + static_cast<unsigned>(state.thread_index()));
+  std::uniform_int_distribution<int> u8(0, 255);
+  std::vector<uint8_t> src(M * kMaxDim);
+  for (auto& x : src) x = static_cast<uint8_t>(u8(rng));
+  std::vector<float> dst(M * kMaxDim);
+  const QgemmEpilogue ep{w->alpha.data(), w->beta.data()};
+  const size_t layers = w->linear.size();
+  // Streams start half an inference apart, so they do not read the same weights at the same time.
+  const size_t first = static_cast<size_t>(state.thread_index()) * layers / 2 / 6 * 6;
+  double ops = 0;
+  for (size_t i = 0; i < kEncoderLayers * std::size(kLayerNK); ++i) {
+    const auto [N, K] = kLayerNK[i % std::size(kLayerNK)];
+    ops += 2.0 * static_cast<double>(M * N * K);
+  }
+  for (auto _ : state) {
+    for (size_t i = 0; i < kEncoderLayers * std::size(kLayerNK); ++i) {
+      const QgemmWeights& lw = w->linear[(first + i) % layers];
+      kernel->run_f32(M, 0, lw.N, src.data(), lw.K, lw, ep, dst.data(), lw.N);
+      benchmark::DoNotOptimize(dst.data());
+      benchmark::ClobberMemory();
+    }
+  }
+  // Summed over threads; divided by the wall time with threads:2, the throughput of both streams together.
+  state.counters["GOPS"] =
+      benchmark::Counter(1e-9 * ops * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
 // The ceiling the kernels are measured against, in the same run: GOPS of back-to-back vpdpbusd.
 void bench_peak(benchmark::State& state) {
   if (base::detected_isa() < base::Isa::avx512vnni) {
@@ -83,6 +167,21 @@ void register_qgemm() {
                              "/K:" + std::to_string(K);
           benchmark::RegisterBenchmark(name.c_str(), bench_qgemm, &kernel, f32, M, N, K)
               ->Unit(benchmark::kMicrosecond);
+        }
+      }
+    }
+  }
+  for (const QgemmKernel& kernel : qgemm_kernels()) {
+    if (kernel.isa == base::Isa::ref) continue;  // about 1 s per inference at M = 64
+    for (size_t sets : {size_t{12}, size_t{1}}) {
+      for (int threads : {1, 2}) {
+        for (size_t M : kMs) {
+          std::string name = std::string("qgemm_model/") + kernel.name + "/M:" + std::to_string(M) +
+                             "/sets:" + std::to_string(sets);
+          auto* b = benchmark::RegisterBenchmark(name.c_str(), bench_model, &kernel, M, sets)
+                        ->Unit(benchmark::kMillisecond)
+                        ->Threads(threads);
+          if (threads > 1) b->UseRealTime();
         }
       }
     }
