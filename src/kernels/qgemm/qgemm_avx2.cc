@@ -131,7 +131,7 @@ struct Tiles {
   Out out;
 
   template <int MR>
-  void rows(const Call& c, const void* panel, size_t m0, size_t n0, size_t cols) const {
+  void rows(const Call& c, const void* panel, size_t m0, size_t n0, size_t cols, Prefetch pf) const {
     const size_t groups = c.K / 4;
     const unsigned tail = c.K % 4;
     const uint8_t* a[MR];
@@ -147,6 +147,7 @@ struct Tiles {
     const auto* b = static_cast<const __m256i*>(panel);
     __m256i w[2][NV];
     for (size_t g = 0; g < groups; ++g, b += 2 * NV) {
+      prefetch_group(pf);
 #pragma GCC unroll 8
       for (int i = 0; i < 2 * NV; ++i) w[i / NV][i % NV] = _mm256_load_si256(b + i);
 #pragma GCC unroll 16

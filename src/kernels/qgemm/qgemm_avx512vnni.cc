@@ -129,7 +129,7 @@ struct Tiles {
   Out out;
 
   template <int MR>
-  void rows(const Call& c, const void* panel, size_t m0, size_t n0, size_t cols) const {
+  void rows(const Call& c, const void* panel, size_t m0, size_t n0, size_t cols, Prefetch pf) const {
     const size_t groups = c.K / 4;
     const unsigned tail = c.K % 4;
     const uint8_t* a[MR];
@@ -144,6 +144,7 @@ struct Tiles {
     }
     const auto* b = static_cast<const int8_t*>(panel);
     for (size_t g = 0; g < groups; ++g, b += 64 * NV) {
+      prefetch_group(pf);
       step<MR, NV>(
           acc, b, [&](int m) __attribute__((always_inline)) { return broadcast_group(a[m] + 4 * g); });
     }
