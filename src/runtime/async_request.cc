@@ -18,7 +18,7 @@ AsyncRequest::~AsyncRequest() {
   destroying_ = true;
   if (state_ == State::queued && streams_.withdraw(this)) state_ = State::idle;
   // A stream may have taken the request from the queue without starting it yet (it could not keep the owner
-  // alive any more): let it run, cancelled at once.
+  // alive any more): it finds destroying_ set and withdraws it.
   cancel_ = true;
   idle_.wait(lock, [&] { return !busy() && streams_inside_ == 0; });
 }
@@ -40,6 +40,13 @@ void AsyncRequest::execute(ExecutionScratch& scratch) {
   std::shared_ptr<void> keep_alive = owner_.lock();
   {
     std::lock_guard lock(mutex_);
+    if (destroying_ || (owned_ && !keep_alive)) {
+      // Dropped while queued, after a stream took it from the queue: withdrawn like the queued requests the
+      // destructor takes back, with no run and no callback.
+      state_ = State::idle;
+      idle_.notify_all();
+      return;
+    }
     ++streams_inside_;
     state_ = State::running;
   }

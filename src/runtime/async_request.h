@@ -41,7 +41,10 @@ class AsyncRequest {
   void cancel();
   void set_callback(Callback callback);
   // What a running request keeps alive (its handle's shared state, which owns this object).
-  void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
+  void set_owner(std::weak_ptr<void> owner) {
+    owner_ = std::move(owner);
+    owned_ = true;
+  }
 
   // Throws "busy" unless the request is idle or in its callback. `what` names the caller's operation.
   void check_not_busy(const char* what) const;
@@ -63,6 +66,7 @@ class AsyncRequest {
   Streams& streams_;
   const bool profiling_;
   std::weak_ptr<void> owner_;
+  bool owned_ = false;  // set_owner was called: an expired owner means the request was dropped
   std::vector<Tensor> inputs_;
   std::vector<Tensor> outputs_;
   std::vector<NodeProfile> profile_;
