@@ -53,7 +53,7 @@ TEST(Cli, InfoShowsTheKernelOfEachLinearLayer) {
   CliResult capped = run_cli("info -m " + sst2(), "SPARROW_MAX_ISA=ref");
   ASSERT_EQ(capped.status, 0) << capped.output();
   for (const char* want : {"qgemm_u8s8s32_ref (QuantizedMatMul)", "sgemm_f32f64acc_ref+vmath_f64_ref (Attention)",
-                           "vmath_f64_ref (Gelu)"}) {
+                           "vmath_f64_ref (LayerNorm)"}) {
     EXPECT_NE(capped.out.find(want), std::string::npos) << want << "\n" << capped.out;
   }
 }

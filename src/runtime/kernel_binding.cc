@@ -8,6 +8,7 @@
 #include "base/thread_pool.h"
 #include "graph/op_registry.h"
 #include "graph/ops/attention.h"
+#include "graph/ops/quantized.h"
 #include "kernels/qgemm/qgemm.h"
 #include "kernels/sgemm/sgemm.h"
 #include "kernels/vmath/vmath.h"
@@ -20,11 +21,17 @@ namespace {
 constexpr size_t kElementGrain = 4096;
 
 // QuantizedMatMul (src/graph/ops/quantized_ops.cc) on a qgemm kernel: weights packed at bind time, columns
-// shared out among the stream's threads in whole panels.
+// shared out among the stream's threads in whole panels. With an epilogue (src/graph/ops/quantized.h), each
+// block of columns goes through a per-thread f32 scratch while it is in cache: Gelu on vmath, then the
+// quantize step into the u8 output.
 class QgemmBinding final : public BoundKernel {
  public:
-  QgemmBinding(const kernels::QgemmKernel& kernel, const graph::Node& node)
-      : kernel_(kernel), alpha_(node.input_value(2)), beta_(node.input_value(3)) {
+  QgemmBinding(const kernels::QgemmKernel& kernel, const kernels::VmathKernels& vmath, const graph::Node& node)
+      : kernel_(kernel),
+        vmath_(vmath),
+        epilogue_(graph::quantized_epilogue(node)),
+        alpha_(node.input_value(2)),
+        beta_(node.input_value(3)) {
     const Tensor& wei = node.input_value(1);
     kernel.pack(wei.data<int8_t>(), static_cast<size_t>(wei.shape()[0]), static_cast<size_t>(wei.shape()[1]),
                 weights_);
@@ -33,24 +40,57 @@ class QgemmBinding final : public BoundKernel {
   std::vector<Tensor> run(std::span<const Tensor> in) const override {
     const Tensor& src = in[0];
     const size_t N = weights_.N, K = weights_.K;
+    SPARROW_CHECK(src.element_type() == ElementType::u8, "input 0: expected u8, found ",
+                  to_string(src.element_type()));
     SPARROW_CHECK(!src.shape().empty() && static_cast<size_t>(src.shape().back()) == K, "input 0: shape ",
                   to_string(src.shape()), " does not end in K = ", K);
     Shape out_shape = src.shape();
     out_shape.back() = static_cast<int64_t>(N);
-    Tensor out = base::uninitialized_tensor(ElementType::f32, out_shape);
+    Tensor out = base::uninitialized_tensor(epilogue_.quantize ? ElementType::u8 : ElementType::f32, out_shape);
     const size_t M = src.size() / K;
     if (M == 0) return {out};
     const kernels::QgemmEpilogue ep{alpha_.data<float>(), beta_.data<float>()};
     const size_t nb = kernel_.n_block, panels = (N + nb - 1) / nb;
+    const bool plain = epilogue_.activation == graph::QuantizedEpilogue::Activation::kNone && !epilogue_.quantize;
     base::parallel_for(panels, [&](size_t p0, size_t p1) {
-      kernel_.run_f32(M, p0 * nb, std::min(N, p1 * nb), src.data<uint8_t>(), K, weights_, ep, out.data<float>(),
-                      N);
+      if (plain) {
+        kernel_.run_f32(M, p0 * nb, std::min(N, p1 * nb), src.data<uint8_t>(), K, weights_, ep, out.data<float>(),
+                        N);
+        return;
+      }
+      // The kernel writes columns at their own index, so the scratch is [M][N]; only the block in hand is
+      // touched, and it stays in cache between the product and the epilogue.
+      thread_local std::vector<float> scratch;
+      if (scratch.size() < M * N) scratch.resize(M * N);
+      const size_t block = std::max<size_t>(1, kEpilogueColumns / nb);
+      for (size_t p = p0; p < p1; p += block) {
+        const size_t n0 = p * nb, n1 = std::min(N, std::min(p1, p + block) * nb);
+        kernel_.run_f32(M, n0, n1, src.data<uint8_t>(), K, weights_, ep, scratch.data(), N);
+        for (size_t m = 0; m < M; ++m) finish_row(scratch.data() + m * N + n0, out, m * N + n0, n1 - n0);
+      }
     });
     return {out};
   }
 
  private:
+  // Columns per epilogue block: M x 256 floats stay in L1/L2 between the product and the epilogue.
+  static constexpr size_t kEpilogueColumns = 256;
+
+  void finish_row(float* row, const Tensor& out, size_t offset, size_t n) const {
+    using Activation = graph::QuantizedEpilogue::Activation;
+    if (epilogue_.activation == Activation::kGeluErf) vmath_.gelu_erf(row, row, n);
+    if (epilogue_.activation == Activation::kGeluTanh) vmath_.gelu_tanh(row, row, n);
+    if (epilogue_.quantize) {
+      vmath_.quantize_u8(row, out.data<uint8_t>() + offset, n, epilogue_.low, epilogue_.high,
+                         static_cast<int>(epilogue_.levels));
+    } else {
+      std::copy(row, row + n, out.data<float>() + offset);
+    }
+  }
+
   const kernels::QgemmKernel& kernel_;
+  const kernels::VmathKernels& vmath_;
+  graph::QuantizedEpilogue epilogue_;
   kernels::QgemmWeights weights_;
   Tensor alpha_, beta_;  // shared with the graph's constants
 };
@@ -323,7 +363,7 @@ KernelBindings bind_kernels(graph::Graph& graph, base::Isa max_isa) {
       bool constant_operands = true;
       for (size_t i = 1; i < 4; ++i) constant_operands = constant_operands && node->input_is_constant(i);
       if (!constant_operands) continue;
-      bound = std::make_shared<QgemmBinding>(qgemm, *node);
+      bound = std::make_shared<QgemmBinding>(qgemm, vmath, *node);
       exec_type = qgemm.name;
     } else if (node->type == "MatMul" && f32_in_out(*node) && node->input_is_constant(1) &&
                node->input_value(1).element_type() == ElementType::f32 &&

@@ -284,11 +284,9 @@ double unary_math(Unary op, double x) {
     case Unary::kFloor:
       return std::floor(x);
     case Unary::kGeluErf:
-      return 0.5 * x * (1.0 + std::erf(x / std::numbers::sqrt2));
-    case Unary::kGeluTanh: {
-      const double k = std::sqrt(2.0 / std::numbers::pi);
-      return 0.5 * x * (1.0 + std::tanh(k * (x + 0.044715 * x * x * x)));
-    }
+      return gelu_erf(x);
+    case Unary::kGeluTanh:
+      return gelu_tanh(x);
   }
   return x;
 }

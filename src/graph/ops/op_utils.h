@@ -7,6 +7,8 @@
 #pragma once
 
 #include <array>
+#include <cmath>
+#include <numbers>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -19,6 +21,22 @@
 #include "sparrow/error.h"
 
 namespace sparrow::graph::ops {
+
+// ---- formulas shared by ops and the fused ops that contain them
+// ----------------------------------------------------------------------------
+// Gelu-7 in double, as the reference computes it before rounding once to the output type.
+inline double gelu_erf(double x) { return 0.5 * x * (1.0 + std::erf(x / std::numbers::sqrt2)); }
+inline double gelu_tanh(double x) {
+  const double k = std::sqrt(2.0 / std::numbers::pi);
+  return 0.5 * x * (1.0 + std::tanh(k * (x + 0.044715 * x * x * x)));
+}
+// FakeQuantize-1's integer step in f32 (the Quantize op): x <= low -> 0; x > high -> levels - 1; else
+// nearbyint((x - low) / (high - low) * (levels - 1)), half to even.
+inline uint8_t quantize_step(float x, float low, float high, int64_t levels) {
+  if (x <= low) return 0;
+  if (x > high) return static_cast<uint8_t>(levels - 1);
+  return static_cast<uint8_t>(std::nearbyint((x - low) / (high - low) * static_cast<float>(levels - 1)));
+}
 
 // ---- half precision
 // ----------------------------------------------------------------------------------------

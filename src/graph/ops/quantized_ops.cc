@@ -9,6 +9,10 @@
 // QuantizedMatMul (inputs: u8 src [..., K], i8 wei [N, K], f32 alpha [N], f32 beta [N]): f32 [..., N]
 //   acc[m][n] = sum_k src[m][k] * wei[n][k]            exact, int32
 //   dst[m][n] = fma(float(acc[m][n]), alpha[n], beta[n])  (float(acc) rounds to nearest; one rounding in fma)
+//   then the epilogue of src/graph/ops/quantized.h: dst = float(gelu(double(dst))) when an activation is
+//   set, and a u8 output of Quantize's step of dst when quantize_levels is set.
+#include "graph/ops/quantized.h"
+
 #include <cmath>
 
 #include "base/thread_pool.h"
@@ -45,18 +49,8 @@ OpDef quantize() {
     Tensor out = make_tensor(ElementType::u8, x.shape());
     const float* src = x.data<float>();
     uint8_t* dst = out.data<uint8_t>();
-    const float lm1 = static_cast<float>(p.levels - 1);
     base::parallel_for(x.size(), [&](size_t begin, size_t end) {
-      for (size_t i = begin; i < end; ++i) {
-        float v = src[i];
-        if (v <= p.low) {
-          dst[i] = 0;
-        } else if (v > p.high) {
-          dst[i] = static_cast<uint8_t>(p.levels - 1);
-        } else {
-          dst[i] = static_cast<uint8_t>(std::nearbyint((v - p.low) / (p.high - p.low) * lm1));
-        }
-      }
+      for (size_t i = begin; i < end; ++i) dst[i] = quantize_step(src[i], p.low, p.high, p.levels);
     }, 4096);
     return {out};
   };
@@ -64,6 +58,32 @@ OpDef quantize() {
   def.internal = true;
   return def;
 }
+
+}  // namespace
+
+QuantizedEpilogue quantized_epilogue(const Node& node) {
+  QuantizedEpilogue e;
+  const std::string act = node.attrs.get_lowercase("activation", "none");
+  if (act == "gelu_erf") {
+    e.activation = QuantizedEpilogue::Activation::kGeluErf;
+  } else if (act == "gelu_tanh") {
+    e.activation = QuantizedEpilogue::Activation::kGeluTanh;
+  } else {
+    SPARROW_CHECK(act == "none", "attribute 'activation': expected none, gelu_erf or gelu_tanh, found '", act, "'");
+  }
+  if (node.attrs.has("quantize_levels")) {
+    e.quantize = true;
+    e.low = static_cast<float>(node.attrs.get_float("quantize_low"));
+    e.high = static_cast<float>(node.attrs.get_float("quantize_high"));
+    e.levels = node.attrs.get_int("quantize_levels");
+    SPARROW_CHECK(e.levels >= 2 && e.levels <= 256, "attribute 'quantize_levels' must lie in [2, 256], found ",
+                  e.levels);
+    SPARROW_CHECK(e.low < e.high, "quantize_low (", e.low, ") must be below quantize_high (", e.high, ")");
+  }
+  return e;
+}
+
+namespace {
 
 OpDef quantized_matmul() {
   auto infer = [](const Node& node, std::span<const ValueInfo> in) -> std::vector<OutputPort> {
@@ -78,12 +98,13 @@ OpDef quantized_matmul() {
     for (int i = 2; i < 4; ++i)
       SPARROW_CHECK(in[i].shape.is_static() && in[i].shape.dims() == std::vector<int64_t>{N}, "input ", i,
                     ": expected shape [", N, "], found ", in[i].shape.to_string());
-    if (in[0].shape.rank_is_dynamic()) return {{ElementType::f32, PartialShape::dynamic_rank(), {}}};
+    const ElementType out_type = quantized_epilogue(node).quantize ? ElementType::u8 : ElementType::f32;
+    if (in[0].shape.rank_is_dynamic()) return {{out_type, PartialShape::dynamic_rank(), {}}};
     std::vector<int64_t> dims = in[0].shape.dims();
     SPARROW_CHECK(!dims.empty() && (dims.back() < 0 || dims.back() == K), "input 0: shape ",
                   in[0].shape.to_string(), " does not end in K = ", K);
     dims.back() = N;
-    return {{ElementType::f32, PartialShape(dims), {}}};
+    return {{out_type, PartialShape(dims), {}}};
   };
   auto evaluate = [](const Node& node, std::span<const Tensor> in) -> std::vector<Tensor> {
     const Tensor &src = in[0], &wei = in[1];
@@ -92,18 +113,25 @@ OpDef quantized_matmul() {
                   to_string(src.shape()), " does not end in K = ", K);
     Shape out_shape = src.shape();
     out_shape.back() = static_cast<int64_t>(N);
-    Tensor out = make_tensor(ElementType::f32, out_shape);
+    const QuantizedEpilogue e = quantized_epilogue(node);
+    Tensor out = make_tensor(e.quantize ? ElementType::u8 : ElementType::f32, out_shape);
     const size_t M = K ? src.size() / K : 0;
     const uint8_t* a = src.data<uint8_t>();
     const int8_t* w = wei.data<int8_t>();
     const float* alpha = in[2].data<float>();
     const float* beta = in[3].data<float>();
-    float* dst = out.data<float>();
     for (size_t m = 0; m < M; ++m)
       for (size_t n = 0; n < N; ++n) {
         int32_t acc = 0;
         for (size_t k = 0; k < K; ++k) acc += int32_t{a[m * K + k]} * int32_t{w[n * K + k]};
-        dst[m * N + n] = std::fma(static_cast<float>(acc), alpha[n], beta[n]);
+        float v = std::fma(static_cast<float>(acc), alpha[n], beta[n]);
+        if (e.activation == QuantizedEpilogue::Activation::kGeluErf) v = static_cast<float>(gelu_erf(v));
+        if (e.activation == QuantizedEpilogue::Activation::kGeluTanh) v = static_cast<float>(gelu_tanh(v));
+        if (e.quantize) {
+          out.data<uint8_t>()[m * N + n] = quantize_step(v, e.low, e.high, e.levels);
+        } else {
+          out.data<float>()[m * N + n] = v;
+        }
       }
     return {out};
   };
