@@ -93,3 +93,40 @@ if which == 'emit':
         out += "    {" + ", ".join(cs[j][i].hex() for j in range(nint)) + "},\n"
     out += "};\n"
     print(out)
+if which in ('fast', 'emitfast'):
+    # The fast path of gelu_erf (vmath_impl.h erfc_fast): exp(r) = 1 + r + r^2 Q(r) with Q of degree 7, and
+    # erfcx(a) = erfc(a) exp(a^2) on N non-uniform intervals of [0, 6.0625]: interval j = floor(a (alpha -
+    # beta a)), narrower near 0 where erfcx bends most; a polynomial of degree D in t = a - center_j each.
+    # `fast` prints the fitted polynomials' max relative error (coefficients rounded to double) per interval.
+    mp.mp.dps = 30
+    L = mp.log(2)/2
+    q = lambda r: (mp.exp(r)-1-r)/r**2 if abs(r) > mp.mpf('1e-12') else mp.mpf(0.5) + r/6
+    qc = cheb_fit(q, -L, L, 7, 0)
+    ee = max(abs((1 + r + r*r*horner(qc, r))/mp.exp(r) - 1) for r in [-L + 2*L*i/2000 for i in range(2001)])
+    g = lambda z: mp.erfc(z)*mp.exp(z*z)
+    A = mp.mpf(6.0625)
+    out = "// exp(r) = 1 + r + r^2 * Q(r), |r| <= ln2/2 (gelu_erf's fast path)\n"
+    out += "inline constexpr double kExpFastQ[8] = {" + ", ".join(v.hex() for v in qc) + "};\n"
+    errs = ["exp: %s" % mp.nstr(ee, 3)]
+    for N, D, beta in ((16, 8, 0.27717), (8, 10, 0.13859)):
+        beta = mp.mpf(beta)
+        alpha = N/A + A*beta
+        alpha_d, beta_d = float(alpha), float(beta)
+        bs = [mp.mpf(0)] + [(alpha - mp.sqrt(alpha*alpha - 4*beta*j))/(2*beta) for j in range(1, N+1)]
+        cs, cen, worst = [], [], 0
+        for j in range(N):
+            a, b = bs[j], bs[j+1]
+            c0 = mp.mpf(float((a+b)/2))
+            c = cheb_fit(g, a, b, D, c0)
+            cs.append(c); cen.append(float(c0))
+            m = max(abs(horner(c, z - c0)/g(z) - 1) for z in [a + (b-a)*i/300 for i in range(301)])
+            worst = max(worst, m)
+        errs.append("erfcx %d intervals degree %d: %s" % (N, D, mp.nstr(worst, 3)))
+        out += "struct ErfcxFast%d {  // %d intervals of [0, 6.0625], degree %d\n" % (N, N, D)
+        out += "  static constexpr double kAlpha = %s, kBeta = %s;\n" % (alpha_d.hex(), beta_d.hex())
+        out += "  static constexpr double kCenter[%d] = {%s};\n" % (N, ", ".join(v.hex() for v in cen))
+        out += "  static constexpr double kC[%d][%d] = {\n" % (D+1, N)
+        for i in range(D+1):
+            out += "      {" + ", ".join(cs[j][i].hex() for j in range(N)) + "},\n"
+        out += "  };\n};\n"
+    print(out if which == 'emitfast' else "\n".join(errs))

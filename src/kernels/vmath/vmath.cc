@@ -18,7 +18,15 @@ const VmathKernels kKernels[] = {
 #undef SPARROW_VMATH_KERNEL
 };
 
+double g_gelu_bound_scale = 1.0;
+bool g_gelu_accurate_only = false;
+
 }  // namespace vmath
+
+void vmath_set_gelu_test_hooks(double bound_scale, bool accurate_only) {
+  vmath::g_gelu_bound_scale = bound_scale;
+  vmath::g_gelu_accurate_only = accurate_only;
+}
 
 std::span<const VmathKernels> vmath_kernels() {
   return vmath::kKernels;

@@ -37,6 +37,24 @@
 //   of a softmax row give 0 unless every entry is -inf). The reference set (vmath_f64_ref) is the reference
 //   ops' own scalar loops with std:: functions.
 //
+// gelu_erf's fast path returns the accurate path's float, bit for bit (Ziv's rounding test)
+//   The accurate path above (erf by two polynomials of degree 10 and 14, a division) runs only for the lanes
+//   where a cheaper evaluation cannot prove which float it rounds to. The fast path computes ef = erfc(|x| *
+//   (1/sqrt2)) (exp of degree 9 without the ln2 low part, erfcx of degree 8 on 16 non-uniform intervals, or
+//   10 on 8 for AVX2) with |ef - e| <= E ef, where e is the erfc the accurate path's erf implies (erf = +-(1
+//   - e)) and E = 1e-12 covers the fit error 2.4e-13, x * (1/sqrt2) for x / sqrt2 (erfc's condition number,
+//   at most 73 on [0, 6], times 4.4e-16), the rounding of both evaluations and of ef * (1 +- E)
+//   (docs/kernels.md). It then applies the accurate path's last steps, each a monotonic function rounded to
+//   nearest (1 - e, the sign, 1 + erf, 0.5 x times that, to float), to both ends ef (1 - E) and ef (1 + E).
+//   Monotonic roundings keep order, so the accurate path's float lies between the two ends' floats; where
+//   these are the same bits the lane is done, else the whole vector is recomputed by the accurate path. The
+//   test also covers the steps where the accurate path's own roundings are coarse (1 - e rounds to a multiple
+//   of 2^-53 for x < 0, so 1 + erf in the negative tail holds few bits; 0.5 x rounding to float as a tie),
+//   since both ends go through the same roundings. Lanes that fail: ~2E / 2^-24, about 3e-5; NaN, +-inf, x
+//   with 1 + erf of a few bits are decided by the same test.
+//   VmathTest.GeluErfFastPathReturnsTheAccuratePathsFloats checks the bits on 6e7 inputs per set with E as
+//   is, widened 1e3x and 1e6x.
+//
 // Memory
 //   Reads x[0, n) (and residual, gamma, beta [0, n) when non-null), writes y[0, n) (and sum_out [0, n));
 //   nothing outside, no alignment required (tails use masked or copied partial vectors). y may equal x (in
@@ -87,5 +105,10 @@ std::string vmath_reject_reason(const VmathKernels& kernels, base::Isa max_isa);
 // The first set whose ISA is <= max_isa and that this CPU supports (the reference always qualifies). With
 // SPARROW_VERBOSE=dispatch, prints each rejected set with its reason and the choice to stderr.
 const VmathKernels& select_vmath(base::Isa max_isa);
+
+// Test hook, not thread-safe: gelu_erf's rounding test widens its bound E by `bound_scale` (1 outside tests;
+// at most 1e11), so that more lanes take the accurate path, which must not change a single float; with
+// accurate_only, every lane takes the accurate path (the floats the fast path must reproduce).
+void vmath_set_gelu_test_hooks(double bound_scale, bool accurate_only);
 
 }  // namespace sparrow::kernels

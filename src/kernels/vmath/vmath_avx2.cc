@@ -21,6 +21,7 @@ struct Avx2 {
     __m256i perm;
     __m256d upper;
   };
+  using ErfcxFast = ErfcxFast8;
   static constexpr size_t L = 4;
 
   static D set1(double v) { return _mm256_set1_pd(v); }
@@ -69,6 +70,13 @@ struct Avx2 {
     const __m256 lo = _mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_loadu_pd(table8)), j.perm);
     const __m256 hi = _mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_loadu_pd(table8 + 4)), j.perm);
     return _mm256_blendv_pd(_mm256_castps_pd(lo), _mm256_castps_pd(hi), j.upper);
+  }
+
+  static D lookup_erfcx(const double* table8, Idx j) { return lookup(table8, j); }
+  static D signbit(D a) { return _mm256_and_pd(a, set1(-0.0)); }
+  static D bxor(D a, D b) { return _mm256_xor_pd(a, b); }
+  static bool same_bits(F a, F b) {
+    return _mm_movemask_epi8(_mm_cmpeq_epi32(_mm_castps_si128(a), _mm_castps_si128(b))) == 0xffff;
   }
 
   static F loadf_n(const float* p, size_t c) {

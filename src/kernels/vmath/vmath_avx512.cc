@@ -17,6 +17,7 @@ struct Avx512 {
   using M = __mmask8;
   using F = __m256;
   using Idx = __m512i;
+  using ErfcxFast = ErfcxFast16;
   static constexpr size_t L = 8;
 
   static D set1(double v) { return _mm512_set1_pd(v); }
@@ -41,6 +42,14 @@ struct Avx512 {
   static M tail_mask(size_t c) { return static_cast<M>((1u << c) - 1); }
   static Idx index(D v) { return _mm512_cvttpd_epi64(v); }
   static D lookup(const double* table8, Idx j) { return _mm512_permutexvar_pd(j, _mm512_loadu_pd(table8)); }
+  static D lookup_erfcx(const double* table16, Idx j) {
+    return _mm512_permutex2var_pd(_mm512_loadu_pd(table16), j, _mm512_loadu_pd(table16 + 8));
+  }
+  static D signbit(D a) { return _mm512_and_pd(a, set1(-0.0)); }
+  static D bxor(D a, D b) { return _mm512_xor_pd(a, b); }
+  static bool same_bits(F a, F b) {
+    return _mm256_cmpeq_epi32_mask(_mm256_castps_si256(a), _mm256_castps_si256(b)) == 0xff;
+  }
 
   static F loadf_n(const float* p, size_t c) {
     return c == L ? _mm256_loadu_ps(p) : _mm256_maskz_loadu_ps(tail_mask(c), p);

@@ -60,4 +60,90 @@ inline constexpr double kErfcx[15][8] = {
      0x1.7c1e5a47bcb52p-34, 0x1.f5b706829dd75p-37, 0x1.847346fcbf653p-39, 0x1.59210677d46a6p-41},
 };
 
+// gelu_erf's fast path (vmath_impl.h erfc_fast), printed by `python3 fit_coefficients.py emitfast`; `fast`
+// prints the fitted error (coefficients rounded to double, exact arithmetic, 300 points per interval): exp
+// 7.4e-14, erfcx 2.4e-13 (both tables), relative. erfcx(a) = erfc(a) exp(a^2) on [0, 6.0625] in N intervals,
+// interval j = floor(a (kAlpha - kBeta a)) (narrower near 0, where erfcx bends most), coefficient i of
+// interval j in kC[i][j], in powers of t = a - kCenter[j].
+// exp(r) = 1 + r + r^2 * Q(r), |r| <= ln2/2 (gelu_erf's fast path)
+inline constexpr double kExpFastQ[8] = {0x1.fffffffffe069p-2,  0x1.5555555554f97p-3,  0x1.55555565c559fp-5,
+                                        0x1.111111170ad56p-7,  0x1.6c166be75a859p-10, 0x1.a019c3721fb3ep-13,
+                                        0x1.a136b06babd51p-16, 0x1.72ad3ae3ed777p-19};
+struct ErfcxFast16 {  // 16 intervals of [0, 6.0625], degree 8
+  static constexpr double kAlpha = 0x1.1472fd3b137e2p+2, kBeta = 0x1.1bd273d5bab22p-2;
+  static constexpr double kCenter[16] = {
+      0x1.e163332e94f2ap-4, 0x1.6ce7ee3f06a62p-2, 0x1.34cc098ab376fp-1, 0x1.b7a3f91cddb03p-1,
+      0x1.1fc04876c7529p+0, 0x1.668129109123cp+0, 0x1.b077281228e8cp+0, 0x1.fe1d897388446p+0,
+      0x1.2808ff72b43b2p+1, 0x1.5391f3217969cp+1, 0x1.8236c54607460p+1, 0x1.b4c073fb92ee3p+1,
+      0x1.ec5f42efa1131p+1, 0x1.15853cf7c3f3dp+2, 0x1.3a4117759ea12p+2, 0x1.69246a3b3d227p+2};
+  static constexpr double kC[9][16] = {
+      {0x1.c2980831f614cp-1, 0x1.651a4cdab3a5cp-1, 0x1.2200ecec828b8p-1, 0x1.e0c9884c2b1f5p-2,
+       0x1.956e951ecc14fp-2, 0x1.5acc5582e6bedp-2, 0x1.2c2a69e269110p-2, 0x1.0655241e96769p-2,
+       0x1.ce24b63c2f0dcp-3, 0x1.9996f01adb6a5p-3, 0x1.6cad91c099146p-3, 0x1.45a6a07e3e9acp-3,
+       0x1.231dfe785b183p-3, 0x1.03e175a699d60p-3, 0x1.cd6d2f8e520b9p-4, 0x1.9361b32303854p-4},
+      {-0x1.d7d121bf489dap-1, -0x1.433873dbec52bp-1, -0x1.c7d552df93fdbp-2, -0x1.49c84729fc686p-2,
+       -0x1.e80dac9ef3256p-3, -0x1.7048c76c05ed5p-3, -0x1.1a9e829c76b1cp-3, -0x1.b7f83ca2bc726p-4,
+       -0x1.5a81c83b3cf69p-4, -0x1.137434b776b36p-4, -0x1.b8f2ea1dadaf2p-5, -0x1.626502f129fd7p-5,
+       -0x1.1d0f0b959cd52p-5, -0x1.c8cfac1a271b6p-6, -0x1.69b5563bebda2p-6, -0x1.1598695ebceadp-6},
+      {0x1.8b249be814e59p-1, 0x1.e3d80cf7a859ep-2, 0x1.3115de80b572ap-2, 0x1.8b396320f65a9p-3,
+       0x1.0647414f96d11p-3, 0x1.63b228c97430cp-4, 0x1.eb972dc4f2bb8p-5, 0x1.594288a9b1927p-5,
+       0x1.eb93c7371c602p-6, 0x1.61b81ef5c2af8p-6, 0x1.007a1dddfc1d4p-6, 0x1.75765d3f241e5p-7,
+       0x1.0fc7fc7939a16p-7, 0x1.88c7565aed7afp-8, 0x1.168cb986aefcap-8, 0x1.78c93d84a66f7p-9},
+      {-0x1.1b95b804250e7p-1, -0x1.3c03ae2188cc0p-2, -0x1.6a70c93c30572p-3, -0x1.aaedb413a8dd2p-4,
+       -0x1.01a90e7c08848p-4, -0x1.3dee9ad49c72ep-5, -0x1.900826dcfa15bp-6, -0x1.ffe5932ba61fbp-7,
+       -0x1.4c291d6e521c4p-7, -0x1.b3d4fbf58ae77p-8, -0x1.2014de6963230p-8, -0x1.7e139b59fecf4p-9,
+       -0x1.f9867cb55f912p-10, -0x1.4ad09b7c68902p-10, -0x1.a5d34953c250cp-11, -0x1.f89eddfa85bd2p-12},
+      {0x1.69d0793969106p-2, 0x1.733b2b3761c2ep-3, 0x1.879374ce620adp-4, 0x1.a7db3c92062d0p-5,
+       0x1.d5e0e8027bfa4p-6, 0x1.0a283d39e54b5p-6, 0x1.3366680aa7cdep-7, 0x1.6903b8375db26p-8,
+       0x1.ade2429d4088cp-9, 0x1.02a975f55c024p-9, 0x1.395c88af4a8fcp-10, 0x1.7c50699013d22p-11,
+       0x1.cb5576731f7f4p-12, 0x1.113b896c4e93ap-12, 0x1.3a4852ca90fc5p-13, 0x1.4d95737fcc581p-14},
+      {-0x1.a3b5bfa14e0d8p-3, -0x1.8fc8f1c6c4427p-4, -0x1.86f7384fc9cf1p-5, -0x1.87eadc725ad54p-6,
+       -0x1.91fbbd5ce1fb1p-7, -0x1.a5031e67b84e1p-8, -0x1.c13928b20564ep-9, -0x1.e7123af152ba3p-10,
+       -0x1.0b883c6a62a25p-10, -0x1.28bc8beba4ab1p-11, -0x1.4ae975cbf127cp-12, -0x1.7100554f1b4fap-13,
+       -0x1.9851975d0c7d5p-14, -0x1.bb0b4407d4659p-15, -0x1.cd203de1e16e9p-16, -0x1.b3919b51a0905p-17},
+      {0x1.c1870516db297p-4, 0x1.8ffdd98881af5p-5, 0x1.6ce540fbf54cep-6, 0x1.54c8643404683p-7,
+       0x1.454568ab157ccp-8, 0x1.3cafae51080d7p-9, 0x1.39ce25ca425bap-10, 0x1.3ba8cec5abb85p-11,
+       0x1.415bd6517dd77p-12, 0x1.49e80df54e78cp-13, 0x1.53f7f27160f0fp-14, 0x1.5d8df6ff617cfp-15,
+       0x1.638ab5347d5fep-16, 0x1.60e9455690dd8p-17, 0x1.4d51907934868p-18, 0x1.18fa52ab9a71ep-19},
+      {-0x1.c46e39dcb618bp-5, -0x1.79c9538143241p-6, -0x1.42f662dac92d3p-7, -0x1.1a470f715f2eap-8,
+       -0x1.f7acf502d266cp-10, -0x1.c9d2b1cb85747p-11, -0x1.a70bfc0d481e8p-12, -0x1.8c5ce7d437be8p-13,
+       -0x1.775e26f11bc79p-14, -0x1.65f1dd7c2d557p-15, -0x1.5604684cc3e9dp-16, -0x1.455084e8bd701p-17,
+       -0x1.311f4a63286bdp-18, -0x1.15f8eff3843c2p-19, -0x1.de4448c109d0bp-21, -0x1.69d63a1f64dcdp-22},
+      {0x1.a99ef407bf742p-6, 0x1.4efad690d136bp-7, 0x1.0d86d60ba1bedp-8, 0x1.bad33ee4364bap-10,
+       0x1.72d36a8a8f6d5p-11, 0x1.3bf6af3240b35p-12, 0x1.11522482d8d90p-13, 0x1.decd11bc1ac75p-15,
+       0x1.a745d3dc2b8efp-16, 0x1.7822dc72e6b99p-17, 0x1.4e3d94ba63d9dp-18, 0x1.26e5fccbce436p-19,
+       0x1.ff5699bd74461p-21, 0x1.ac66d674a9622p-22, 0x1.501f0d034dd00p-23, 0x1.c829cfbfd75afp-25},
+  };
+};
+struct ErfcxFast8 {  // 8 intervals of [0, 6.0625], degree 10
+  static constexpr double kAlpha = 0x1.1473fb82ac99ep+1, kBeta = 0x1.1bd512ec6bce8p-3;
+  static constexpr double kCenter[8] = {0x1.e91c896530d6cp-3, 0x1.7765c37a43a73p-1, 0x1.43df4897f620bp+0,
+                                        0x1.d84618b5c6908p+0, 0x1.3e7ef9a7d79e8p+1, 0x1.9c916c74fb992p+1,
+                                        0x1.06e31f08f0f86p+2, 0x1.551c5d76cbf0ep+2};
+  static constexpr double kC[11][8] = {
+      {0x1.8eb533e8848d3p-1, 0x1.06c0525e516ecp-1, 0x1.7570ec791e2d7p-2, 0x1.1796c9ca45f3ap-2,
+       0x1.b187116efe896p-3, 0x1.574407d98549dp-3, 0x1.119c59f2ea9d2p-3, 0x1.aa51f13910f84p-4},
+      {-0x1.8349c58b0abbdp-1, -0x1.80dd7dbb65c5bp-2, -0x1.a51ee1a05ae0ap-3, -0x1.ef82be1c60be2p-4,
+       -0x1.32f0d8ea145c9p-4, -0x1.8866e703f4ae7p-5, -0x1.f92c89937ad17p-6, -0x1.3590e36a7dcd1p-6},
+      {0x1.3236d120165e3p-1, 0x1.e6a3d908b3010p-3, 0x1.ac3929e777d9dp-4, 0x1.9874d6216b9ffp-5,
+       0x1.9d3d30dfb79bbp-6, 0x1.b11c5b08e06edp-7, 0x1.c74ef5ce105efp-8, 0x1.bab4adc3c86f0p-9},
+      {-0x1.a2e0389469e8fp-2, -0x1.1348d5da85011p-3, -0x1.90a58579b191cp-5, -0x1.3ca84d5b9cc08p-6,
+       -0x1.0a073ffbe9aa9p-7, -0x1.cef60fcbd79b3p-9, -0x1.913da873f5c90p-10, -0x1.37eb3f93a588cp-11},
+      {0x1.00320132d81bcp-2, 0x1.1ccd495536076p-4, 0x1.5d940a7b10214p-6, 0x1.d17951ec3de82p-8,
+       0x1.4910f16b0412dp-9, 0x1.e076dc410274dp-11, 0x1.5a2f0838f4e12p-12, 0x1.b15c228c331bdp-14},
+      {-0x1.1e271afbdef42p-3, -0x1.11670fbf5e323p-5, -0x1.1f39f5670c006p-7, -0x1.4654ececfc317p-9,
+       -0x1.8880d5203bc1ap-11, -0x1.e5262b8576991p-13, -0x1.24c2967757d44p-14, -0x1.28f84ed46ef4dp-16},
+      {0x1.2808bf971598ap-4, 0x1.ec31e31f193e4p-7, 0x1.bfb4cce67a754p-9, 0x1.b6912ebee5061p-11,
+       0x1.c4d36f14df605p-13, 0x1.dd8254d865e52p-15, 0x1.e5d7e6ee4c72cp-17, 0x1.91b42c181ede2p-19},
+      {-0x1.1e8be0ba8abffp-5, -0x1.a299de5db3a57p-8, -0x1.4cc981b968a8ep-10, -0x1.1b84a78e16540p-12,
+       -0x1.fa8102397edf1p-15, -0x1.cac451dfe105dp-17, -0x1.8bd1f19461432p-19, -0x1.0c1df0459c5f2p-21},
+      {0x1.05bdfaece9850p-6, 0x1.52a05ffc25b55p-9, 0x1.da37f66708c2cp-12, 0x1.61f011d6627cap-14,
+       0x1.1357d6de59c34p-16, 0x1.af001b959099dp-19, 0x1.3d0b1f8aaa8b5p-21, 0x1.61c4363ea11cfp-24},
+      {-0x1.d1d220d3b7b6cp-8, -0x1.0c1e6cf7df93bp-10, -0x1.4c5e0230056d8p-13, -0x1.b4e73075ebb76p-16,
+       -0x1.299ef10a2d36dp-18, -0x1.94fd48668fb57p-21, -0x1.0007e9f6a1737p-23, -0x1.df6c54f8c175bp-27},
+      {0x1.8086a1633254ep-9, 0x1.8d095e61fc9e2p-12, 0x1.b6f7ab33152d1p-15, 0x1.ffa17b017d8d4p-18,
+       0x1.32f7637e79c44p-20, 0x1.6cad6635b991ep-23, 0x1.8cd32e95ced2dp-26, 0x1.34bce42aa1bcep-29},
+  };
+};
+
 }  // namespace sparrow::kernels::vmath

@@ -15,6 +15,7 @@
 #include <cstdint>
 
 #include "kernels/vmath/vmath_coeffs.h"
+#include "kernels/vmath/vmath_kernels.h"
 
 namespace sparrow::kernels::vmath::impl {
 
@@ -22,6 +23,7 @@ inline constexpr double kLog2e = 0x1.71547652b82fep+0;
 inline constexpr double kLn2Hi = 0x1.62e42fefa39efp-1;        // ln 2 rounded to double
 inline constexpr double kLn2Lo = 0x1.abc9e3b39803fp-56;       // ln 2 - kLn2Hi
 inline constexpr double kSqrt2 = 0x1.6a09e667f3bcdp+0;        // std::numbers::sqrt2
+inline constexpr double kInvSqrt2 = 0x1.6a09e667f3bcdp-1;     // 1 / sqrt2 rounded to double: kSqrt2 / 2
 inline constexpr double kSqrt2OverPi = 0x1.9884533d43651p-1;  // std::sqrt(2.0 / std::numbers::pi)
 inline constexpr double kErfSmallEnd = 0.75;                  // erf: polynomial below, 1 - erfc above
 inline constexpr double kErfOne = 6.0;                        // erf(z) rounds to +-1 above 5.93
@@ -119,13 +121,77 @@ inline void map_f64(const double* x, double* y, size_t n, Fn fn) {
   }
 }
 
+// ---- gelu_erf: a fast path whose float is checked by a rounding test, the accurate path where it fails
+// (vmath.h states the argument; the bound's budget is in docs/kernels.md).
+
+// The accurate path: the formula in double with erf above (errors of a few double ulps).
+template <class S>
+inline typename S::D gelu_erf_accurate(typename S::D v) {
+  const typename S::D e = erf<S>(S::div(v, S::set1(kSqrt2)));
+  return S::mul(S::mul(S::set1(0.5), v), S::add(S::set1(1.0), e));
+}
+
+// exp(x) for -37 <= x <= 0 within 8e-14 relative: Q of degree 7, and no ln2 low part (|k| <= 54, so
+// k (ln2 - kLn2Hi) < 1.3e-15 is left out of r).
+template <class S>
+inline typename S::D exp_fast(typename S::D x) {
+  using D = typename S::D;
+  const D k = S::round(S::mul(x, S::set1(kLog2e)));
+  const D r = S::fma(k, S::set1(-kLn2Hi), x);
+  const D p = S::add(S::set1(1.0), S::fma(S::mul(r, r), horner<S>(kExpFastQ, r), r));
+  return S::ldexp(p, k);
+}
+
+// erfc(a) for 0 <= a <= 6 within 3.2e-13 relative: exp(-a^2) (a^2 rounded: 36 * 2^-53 = 4e-15) times erfcx
+// from S::ErfcxFast (16 intervals of degree 8 on AVX-512, 8 of degree 10 on AVX2; fit error 2.4e-13).
+template <class S>
+inline typename S::D erfc_fast(typename S::D a) {
+  using D = typename S::D;
+  using C = typename S::ErfcxFast;
+  constexpr size_t kDegree = sizeof(C::kC) / sizeof(C::kC[0]) - 1;
+  const auto j = S::index(S::mul(a, S::fma(a, S::set1(-C::kBeta), S::set1(C::kAlpha))));
+  static_assert(kDegree % 2 == 0);
+  const D t = S::sub(a, S::lookup_erfcx(C::kCenter, j));
+  const D t2 = S::mul(t, t);
+  // Even and odd coefficients in two Horner chains of t^2: half the latency of one chain.
+  D even = S::lookup_erfcx(C::kC[kDegree], j), odd = S::lookup_erfcx(C::kC[kDegree - 1], j);
+  for (size_t i = kDegree - 2; i >= 2; i -= 2) {
+    even = S::fma(even, t2, S::lookup_erfcx(C::kC[i], j));
+    odd = S::fma(odd, t2, S::lookup_erfcx(C::kC[i - 1], j));
+  }
+  even = S::fma(even, t2, S::lookup_erfcx(C::kC[0], j));
+  return S::mul(exp_fast<S>(S::neg(S::mul(a, a))), S::fma(odd, t, even));
+}
+
+// The relative bound E on |erfc_fast(a) - erfc_accurate| / erfc_fast(a), with margin (docs/kernels.md):
+// the fit 3.2e-13, x / sqrt2 as x * (1 / sqrt2) (erfc's condition number, <= 73 on [0, 6], times 4.4e-16:
+// 3.3e-14), rounding in the evaluation (< 1e-14), the accurate path's own error (< 1e-15).
+inline constexpr double kGeluErfBound = 1e-12;
+
 template <class S>
 void gelu_erf(const float* x, float* y, size_t n) {
   using D = typename S::D;
-  map_f32<S>(x, y, n, [](D v) {
-    const D e = erf<S>(S::div(v, S::set1(kSqrt2)));
-    return S::mul(S::mul(S::set1(0.5), v), S::add(S::set1(1.0), e));
-  });
+  using F = typename S::F;
+  if (g_gelu_accurate_only) {
+    map_f32<S>(x, y, n, [](D v) { return gelu_erf_accurate<S>(v); });
+    return;
+  }
+  const D one = S::set1(1.0);
+  const D below = S::set1(1.0 - kGeluErfBound * g_gelu_bound_scale);
+  const D above = S::set1(1.0 + kGeluErfBound * g_gelu_bound_scale);
+  for (size_t i = 0; i < n; i += S::L) {
+    const size_t c = lanes_left<S>(i, n);
+    const D v = S::widen(S::loadf_n(x + i, c));
+    const D h = S::mul(S::set1(0.5), v);
+    const D sign = S::signbit(v);
+    const D ef = erfc_fast<S>(S::clamp(S::abs(S::mul(v, S::set1(kInvSqrt2))), 0.0, kErfOne));
+    // The accurate path's last steps, on both ends of the interval that holds its erfc: erf = +-(1 - erfc)
+    // (1 - erfc >= 0, so the sign is an xor), 1 + erf, 0.5 x times that. Each step is monotonic, so the
+    // accurate float lies between y0 and y1; when they are the same float, it is that float.
+    const F y0 = S::narrow(S::mul(h, S::add(one, S::bxor(S::sub(one, S::mul(ef, below)), sign))));
+    const F y1 = S::narrow(S::mul(h, S::add(one, S::bxor(S::sub(one, S::mul(ef, above)), sign))));
+    S::storef_n(y + i, S::same_bits(y0, y1) ? y0 : S::narrow(gelu_erf_accurate<S>(v)), c);
+  }
 }
 
 template <class S>

@@ -24,4 +24,8 @@ namespace sparrow::kernels::vmath {
 #include "kernels/vmath/kernels.inc"
 #undef SPARROW_VMATH_KERNEL
 
+// vmath_set_gelu_test_hooks (vmath.h); gelu_erf reads them once per call. 1 and false outside tests.
+extern double g_gelu_bound_scale;
+extern bool g_gelu_accurate_only;
+
 }  // namespace sparrow::kernels::vmath

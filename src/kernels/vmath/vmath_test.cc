@@ -294,6 +294,60 @@ TEST_F(VmathTest, GeluOnEverySpecialValue) {
   }
 }
 
+// ---- gelu_erf's fast path: the accurate path's floats, bit for bit, no allowance
+
+// Sets vmath_set_gelu_test_hooks for one scope.
+class GeluHooks {
+ public:
+  GeluHooks(double bound_scale, bool accurate_only) { vmath_set_gelu_test_hooks(bound_scale, accurate_only); }
+  ~GeluHooks() { vmath_set_gelu_test_hooks(1.0, false); }
+  GeluHooks(const GeluHooks&) = delete;
+  GeluHooks& operator=(const GeluHooks&) = delete;
+};
+
+// 1e7 elements per input scale. The rounding test's bound widened 1e3x sends ~3% of the lanes (a quarter of
+// the AVX-512 vectors) to the accurate path, 1e6x all of them; at 1x, ~3e-5 of the lanes. Each result must
+// be the accurate path's float (NaN: any NaN).
+TEST_F(VmathTest, GeluErfFastPathReturnsTheAccuratePathsFloats) {
+  const size_t n = 10'000'000;
+  struct Scale {
+    const char* name;
+    float lo, hi;  // uniform in [lo, hi) if lo < hi, else normal(0, hi)
+  };
+  const Scale kScales[] = {{"normal(0, 1e-3)", 0, 1e-3f}, {"normal(0, 1)", 0, 1},
+                           {"normal(0, 3)", 0, 3},        {"normal(0, 30)", 0, 30},
+                           {"uniform(-9, -3)", -9, -3},   {"uniform(3, 9)", 3, 9}};
+  for (const VmathKernels* k : runnable()) {
+    if (k->isa == Isa::ref) continue;  // the std:: loop has no fast path
+    for (const Scale& sc : kScales) {
+      std::vector<float> x(n);
+      std::normal_distribution<float> normal(0.f, sc.hi);
+      std::uniform_real_distribution<float> uniform(sc.lo, sc.hi);
+      for (size_t i = 0; i < n; ++i) x[i] = sc.lo < sc.hi ? uniform(rng_) : normal(rng_);
+      for (size_t i = 0; i < n; i += 997) x[i] = kSpecials[(i / 997) % std::size(kSpecials)];
+      std::vector<float> want(n), got(n);
+      {
+        GeluHooks hooks(1.0, true);
+        k->gelu_erf(x.data(), want.data(), n);
+      }
+      for (double bound_scale : {1.0, 1e3, 1e6}) {
+        GeluHooks hooks(bound_scale, false);
+        k->gelu_erf(x.data(), got.data(), n);
+        size_t off = 0, first = n;
+        for (size_t i = 0; i < n; ++i) {
+          if (!same_float(got[i], want[i])) {
+            if (first == n) first = i;
+            ++off;
+          }
+        }
+        EXPECT_EQ(off, 0u) << k->name << " " << sc.name << " bound x" << bound_scale
+                           << ": first at x=" << (first < n ? x[first] : 0.f) << " got "
+                           << (first < n ? got[first] : 0.f) << " want " << (first < n ? want[first] : 0.f);
+      }
+    }
+  }
+}
+
 // ---- rows
 
 std::vector<std::vector<float>> softmax_rows(size_t n, std::mt19937_64& rng) {
