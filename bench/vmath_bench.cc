@@ -2,6 +2,8 @@
 // std:: loop of the reference ops) at BERT-base shapes, one thread, data cache-hot. Counter ns/elem: time per
 // element of one iteration (the value is in ns; google-benchmark appends an "s" to inverted rates).
 //   vmath/<set>/gelu_erf|gelu_tanh/n:196608        64 tokens x 3072 (FFN up)
+//   vmath/<set>/gelu_erf_accurate/n:196608         gelu_erf with every lane on its accurate path (the
+//                                                  kernel before the fast path; vmath_set_gelu_test_hooks)
 //   vmath/<set>/softmax/row:64|128/rows:768         12 heads x 64 query rows, key lengths 64 and 128
 //   vmath/<set>/layernorm/row:768/rows:64           residual add + MVN + gamma + beta, 64 tokens
 //   vmath/<set>/quantize/n:49152|196608             64 x 768 and 64 x 3072
@@ -20,7 +22,7 @@
 namespace sparrow::kernels {
 namespace {
 
-enum class Op { kGeluErf, kGeluTanh, kSoftmax, kLayernorm, kQuantize };
+enum class Op { kGeluErf, kGeluErfAccurate, kGeluTanh, kSoftmax, kLayernorm, kQuantize };
 
 std::vector<float> random_floats(size_t n, float scale, uint32_t seed) {
   std::mt19937 rng(seed);
@@ -41,9 +43,11 @@ void bench_vmath(benchmark::State& state, const VmathKernels* k, Op op, size_t r
   const std::vector<float> residual = random_floats(n, 1.f, 2), gamma = random_floats(row, 1.f, 3),
                            beta = random_floats(row, 1.f, 4);
   std::vector<uint8_t> q(n);
+  vmath_set_gelu_test_hooks(1.0, op == Op::kGeluErfAccurate);
   for (auto _ : state) {
     switch (op) {
       case Op::kGeluErf:
+      case Op::kGeluErfAccurate:
         k->gelu_erf(x.data(), y.data(), n);
         break;
       case Op::kGeluTanh:
@@ -66,6 +70,7 @@ void bench_vmath(benchmark::State& state, const VmathKernels* k, Op op, size_t r
     benchmark::DoNotOptimize(q.data());
     benchmark::ClobberMemory();
   }
+  vmath_set_gelu_test_hooks(1.0, false);
   state.counters["ns/elem"] =
       benchmark::Counter(static_cast<double>(n) * 1e-9,
                          benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
@@ -80,6 +85,7 @@ void register_vmath() {
   };
   const Case cases[] = {
       {"gelu_erf/n:196608", Op::kGeluErf, 64 * 3072, 1},
+      {"gelu_erf_accurate/n:196608", Op::kGeluErfAccurate, 64 * 3072, 1},
       {"gelu_tanh/n:196608", Op::kGeluTanh, 64 * 3072, 1},
       {"softmax/row:64/rows:768", Op::kSoftmax, 64, 12 * 64},
       {"softmax/row:128/rows:768", Op::kSoftmax, 128, 12 * 64},
