@@ -11,7 +11,12 @@ std::vector<LayerInfo> describe_layers(const graph::Graph& g) {
       const graph::OutputPort& o = n->outputs[i];
       info.outputs.push_back({i, o.names.empty() ? n->name : o.names[0], o.names, o.type, o.shape});
     }
-    if (n->type == "MatMul" || n->type == "QuantizedMatMul") {
+    if (n->packed_weights) {
+      info.weight_shape = n->packed_weights->shape;
+      info.weight_type = n->packed_weights->type;
+      info.weight_zero_fraction = n->packed_weights->zero_fraction;
+      info.weight_bytes = n->packed_weights->bytes;
+    } else if (n->type == "MatMul" || n->type == "QuantizedMatMul") {
       if (const graph::Node* w = graph::weight_constant(*n)) {
         info.weight_shape = w->value.shape();
         info.weight_type = w->value.element_type();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,15 @@ struct Node {
   Tensor value;             // the payload of a Const
   std::string exec_type;    // kernel chosen for this node ("ref" until a pass binds a faster one)
   std::vector<std::string> fused_names;  // names of source nodes a fusion pass folded into this node
+  // A linear layer whose kernel holds its weights packed, the Const's own copy released: what `info` and
+  // CompiledModel::layers report about those weights.
+  struct WeightSummary {
+    Shape shape;
+    ElementType type = ElementType::undefined;
+    double zero_fraction = 0;
+    size_t bytes = 0;
+  };
+  std::optional<WeightSummary> packed_weights;
 
   ElementType input_type(size_t i) const { return inputs[i].node->outputs[inputs[i].port].type; }
   const PartialShape& input_shape(size_t i) const { return inputs[i].node->outputs[inputs[i].port].shape; }

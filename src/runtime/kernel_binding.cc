@@ -9,6 +9,7 @@
 #include "graph/op_registry.h"
 #include "graph/ops/attention.h"
 #include "graph/ops/quantized.h"
+#include "graph/weights.h"
 #include "kernels/qgemm/qgemm.h"
 #include "kernels/sgemm/sgemm.h"
 #include "kernels/vmath/vmath.h"
@@ -353,6 +354,9 @@ std::optional<std::vector<int64_t>> constant_axes(const graph::Node& node, size_
 
 KernelBindings bind_kernels(graph::Graph& graph, base::Isa max_isa) {
   KernelBindings out;
+  std::map<const graph::Node*, int> readers;
+  for (const auto& node : graph.nodes())
+    for (const graph::Edge& e : node->inputs) ++readers[e.node];
   const kernels::QgemmKernel& qgemm = kernels::select_qgemm(max_isa);
   const kernels::SgemmKernel& sgemm = kernels::select_sgemm(max_isa);
   const kernels::VmathKernels& vmath = kernels::select_vmath(max_isa);
@@ -365,6 +369,13 @@ KernelBindings bind_kernels(graph::Graph& graph, base::Isa max_isa) {
       if (!constant_operands) continue;
       bound = std::make_shared<QgemmBinding>(qgemm, vmath, *node);
       exec_type = qgemm.name;
+      // The kernel keeps its packed copy; the int8 Const's own is released once summarised (no other reader).
+      graph::Node* w = node->inputs[1].node;
+      if (readers[w] == 1) {
+        node->packed_weights = graph::Node::WeightSummary{w->value.shape(), w->value.element_type(),
+                                                          graph::zero_fraction(w->value), w->value.byte_size()};
+        w->value = Tensor();
+      }
     } else if (node->type == "MatMul" && f32_in_out(*node) && node->input_is_constant(1) &&
                node->input_value(1).element_type() == ElementType::f32 &&
                node->input_value(1).shape().size() == 2 && input_rank(*node, 0) >= 2 &&
