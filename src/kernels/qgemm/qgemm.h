@@ -36,6 +36,8 @@
 //   src: rows [0, M), columns [0, K) only; nothing past the last element (K tails use partial loads).
 //   dst: rows [0, M) x columns [n_begin, n_end) only (stride padding and other columns are left alone).
 //   alpha, beta: [n_begin, n_end) only. No alignment is required of src, dst, alpha or beta.
+//   packed weights: the panels of [n_begin, n_end), plus prefetch hints (prefetcht1, never a load) for the
+//   panel after each one inside that range; nothing past the packed buffer.
 //
 // Threading
 //   Weights are packed once (at compile time of a model) and then shared read-only by every thread and
