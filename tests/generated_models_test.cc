@@ -24,13 +24,14 @@ void check_model(const std::string& name, Path path = Path::fast) {
 
   Core core;
   auto model = core.read_model(dir / "openvino_model.xml");
-  if (path == Path::reference) setenv("SPARROW_DISABLE_PASSES", "quantize_linear,fuse_attention,fuse_layernorm", 1);
+  if (path == Path::reference) setenv("SPARROW_DISABLE_PASSES", "quantize_linear,fuse_attention,fuse_embeddings,fuse_layernorm,quantized_epilogue", 1);
   CompiledModel compiled = core.compile_model(model);
   unsetenv("SPARROW_DISABLE_PASSES");
-  size_t quantized = 0, attention = 0;
+  size_t quantized = 0, attention = 0, embeddings = 0;
   for (const LayerInfo& l : compiled.layers()) {
     quantized += l.type == "QuantizedMatMul";
     attention += l.type == "Attention";
+    embeddings += l.type == "EmbeddingSum";
     // On the fast path every op with a fast kernel runs on it.
     const bool fast_op = l.type == "QuantizedMatMul" || l.type == "Attention" || l.type == "Quantize" ||
                          l.type == "Gelu" || l.type == "MVN" || l.type == "LayerNorm";
@@ -40,9 +41,10 @@ void check_model(const std::string& name, Path path = Path::fast) {
   }
   const size_t layers = golden["config"]["layers"].get<size_t>();
   // Every encoder linear layer takes the integer path on the fast path, none on the reference path; every
-  // layer's attention is one fused node.
+  // layer's attention is one fused node, and so are the embeddings.
   EXPECT_EQ(quantized, int8 && path == Path::fast ? 6 * layers : 0u);
   EXPECT_EQ(attention, path == Path::fast ? layers : 0u);
+  EXPECT_EQ(embeddings, path == Path::fast ? 1u : 0u) << "the word, position and token type lookups and their sum";
   const char* key = int8 && path == Path::fast ? "logits_int8_linear" : "logits";
   LogitChecker checker(int8);
   for (const auto& c : golden["cases"]) {

@@ -7,6 +7,7 @@
 #include "graph/shape_inference.h"
 #include "passes/constant_folding.h"
 #include "passes/fuse_attention.h"
+#include "passes/fuse_embeddings.h"
 #include "passes/fuse_layernorm.h"
 #include "passes/quantize_linear.h"
 #include "passes/quantized_epilogue.h"
@@ -18,8 +19,8 @@ namespace {
 // SPARROW_DISABLE_PASSES=name[,name...] turns optional passes off (docs/knobs.md): the model then runs on
 // the reference ops, which is how tests compare the fast path with the plain one.
 std::set<std::string> disabled_passes() {
-  static const std::set<std::string> known = {"quantize_linear", "fuse_attention", "fuse_layernorm",
-                                                  "quantized_epilogue"};
+  static const std::set<std::string> known = {"quantize_linear", "fuse_attention", "fuse_embeddings",
+                                                  "fuse_layernorm", "quantized_epilogue"};
   std::set<std::string> out;
   const char* env = std::getenv("SPARROW_DISABLE_PASSES");
   if (!env) return out;
@@ -27,7 +28,7 @@ std::set<std::string> disabled_passes() {
   for (std::string name; std::getline(list, name, ',');) {
     if (name.empty()) continue;
     SPARROW_CHECK(known.count(name), "SPARROW_DISABLE_PASSES: unknown pass '", name,
-                  "' (known: quantize_linear, fuse_attention, fuse_layernorm, quantized_epilogue)");
+                  "' (known: quantize_linear, fuse_attention, fuse_embeddings, fuse_layernorm, quantized_epilogue)");
     out.insert(name);
   }
   return out;
@@ -47,6 +48,7 @@ std::unique_ptr<CompiledGraph> compile(const graph::Graph& model, const Config& 
   graph::infer_shapes(*out->graph, graph::DeclaredShapes::kReplace);
   // After folding, which makes computed scales and Transpose orders constants.
   if (!disabled.count("fuse_attention")) passes::fuse_attention(*out->graph);
+  if (!disabled.count("fuse_embeddings")) passes::fuse_embeddings(*out->graph);
   if (!disabled.count("fuse_layernorm")) passes::fuse_layernorm(*out->graph);
   if (!disabled.count("quantized_epilogue")) passes::quantized_epilogue(*out->graph);
   out->executor = std::make_unique<Executor>(*out->graph, bind_kernels(*out->graph, config.max_isa));

@@ -253,11 +253,96 @@ OpDef layernorm() {
   return def;
 }
 
+// EmbeddingSum (inputs table_0, indices_0, table_1, indices_1, ...; attribute negative_indices): the chain
+//   Add(...Add(Gather(table_0, indices_0), Gather(table_1, indices_1))..., Gather(table_n, indices_n))
+// of f32 tables [V, H] gathered on axis 0, summed in f32 in that order with numpy broadcasting of the index
+// shapes. Indices are checked as Gather checks them (negative ones count from the end when
+// negative_indices, as Gather-8 does); one out of range is an error naming it.
+OpDef embedding_sum() {
+  auto infer = [](const Node& node, std::span<const ValueInfo> in) -> std::vector<OutputPort> {
+    SPARROW_CHECK(in.size() % 2 == 0, "expected (table, indices) pairs, found ", in.size(), " inputs");
+    PartialShape idx = in[1].shape;
+    int64_t H = -1;
+    for (size_t t = 0; t < in.size(); t += 2) {
+      SPARROW_CHECK(in[t].type == ElementType::f32 || in[t].type == ElementType::undefined, "input ", t,
+                    ": expected an f32 table, found ", to_string(in[t].type));
+      check_integral(in[t + 1].type, "indices");
+      if (!in[t].shape.rank_is_dynamic()) {
+        SPARROW_CHECK(in[t].shape.rank() == 2, "input ", t, ": expected a [V, H] table, found ", in[t].shape.to_string());
+        H = in[t].shape.dims()[1];
+      }
+      if (t) idx = broadcast_shapes(idx, in[t + 1].shape);
+    }
+    if (idx.rank_is_dynamic()) return {{ElementType::f32, PartialShape::dynamic_rank(), {}}};
+    std::vector<int64_t> dims = idx.dims();
+    dims.push_back(H);
+    return {{ElementType::f32, PartialShape(dims), {}}};
+  };
+  auto evaluate = [](const Node& node, std::span<const Tensor> in) -> std::vector<Tensor> {
+    const bool negative_ok = node.attrs.get_bool("negative_indices", false);
+    const size_t terms = in.size() / 2;
+    Shape idx_shape = in[1].shape();
+    for (size_t t = 0; t < terms; ++t) {
+      SPARROW_CHECK(in[2 * t].element_type() == ElementType::f32 && in[2 * t].shape().size() == 2, "input ", 2 * t,
+                    ": expected an f32 [V, H] table, found ", to_string(in[2 * t].element_type()), " ",
+                    to_string(in[2 * t].shape()));
+      SPARROW_CHECK(in[2 * t].shape()[1] == in[0].shape()[1], "tables differ in width: ", to_string(in[0].shape()),
+                    " vs ", to_string(in[2 * t].shape()));
+      if (t) idx_shape = broadcast_shapes(idx_shape, in[2 * t + 1].shape());
+    }
+    const size_t H = static_cast<size_t>(in[0].shape()[1]);
+    std::vector<std::vector<int64_t>> indices(terms);
+    std::vector<std::vector<size_t>> strides(terms);
+    for (size_t t = 0; t < terms; ++t) {
+      const Tensor& table = in[2 * t];
+      const int64_t V = table.shape()[0];
+      indices[t] = read_ints(in[2 * t + 1], "indices");
+      for (size_t j = 0; j < indices[t].size(); ++j) {
+        int64_t& k = indices[t][j];
+        const int64_t given = k;
+        if (negative_ok && k < 0 && k >= -V) k += V;
+        if (k < 0 || k >= V)
+          fail("index ", given, " (position ", j, " of indices ", to_string(in[2 * t + 1].shape()),
+               ") is out of range [", negative_ok ? -V : 0, ", ", V - 1, "] for table ", to_string(table.shape()));
+      }
+      strides[t] = broadcast_strides(in[2 * t + 1].shape(), idx_shape);
+    }
+    Shape out_shape = idx_shape;
+    out_shape.push_back(static_cast<int64_t>(H));
+    Tensor out = make_tensor(ElementType::f32, out_shape);
+    const size_t positions = checked_size(idx_shape);
+    float* dst = out.data<float>();
+    std::vector<size_t> offset(terms);
+    for (size_t p = 0; p < positions; ++p) {
+      // The flat index of this position in each (broadcast) indices tensor.
+      float* row = dst + p * H;
+      size_t rest = p;
+      std::fill(offset.begin(), offset.end(), 0);
+      for (size_t d = idx_shape.size(); d-- > 0;) {
+        const size_t extent = static_cast<size_t>(idx_shape[d]), i = rest % extent;
+        rest /= extent;
+        for (size_t t = 0; t < terms; ++t) offset[t] += i * strides[t][d];
+      }
+      const float* first = in[0].data<float>() + static_cast<size_t>(indices[0][offset[0]]) * H;
+      std::copy(first, first + H, row);
+      for (size_t t = 1; t < terms; ++t) {
+        const float* src = in[2 * t].data<float>() + static_cast<size_t>(indices[t][offset[t]]) * H;
+        for (size_t h = 0; h < H; ++h) row[h] = row[h] + src[h];
+      }
+    }
+    return {out};
+  };
+  OpDef def{"EmbeddingSum", {1}, 4, 64, infer, evaluate};
+  def.internal = true;
+  return def;
+}
+
 }  // namespace
 
 void register_fused_ops(OpRegistry& r) {
   r.add(attention());
   r.add(layernorm());
+  r.add(embedding_sum());
 }
 
 }  // namespace sparrow::graph
