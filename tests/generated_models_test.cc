@@ -15,7 +15,7 @@ namespace {
 // the float fake-quant oracle. Both oracles are PyTorch (scripts/sparrow_testgen/oracle.py).
 enum class Path { fast, reference };
 
-void check_model(const std::string& name, Path path = Path::fast) {
+void check_model(const std::string& name, Path path = Path::fast, const char* max_isa = nullptr) {
   auto dir = generated_models_dir() / name;
   std::ifstream f(dir / "golden.json");
   ASSERT_TRUE(f) << "missing " << (dir / "golden.json") << ": run the generate_test_models test first";
@@ -25,8 +25,10 @@ void check_model(const std::string& name, Path path = Path::fast) {
   Core core;
   auto model = core.read_model(dir / "openvino_model.xml");
   if (path == Path::reference) setenv("SPARROW_DISABLE_PASSES", "quantize_linear,fuse_attention,fuse_embeddings,fuse_layernorm,quantized_epilogue", 1);
+  if (max_isa) setenv("SPARROW_MAX_ISA", max_isa, 1);
   CompiledModel compiled = core.compile_model(model);
   unsetenv("SPARROW_DISABLE_PASSES");
+  unsetenv("SPARROW_MAX_ISA");
   size_t quantized = 0, attention = 0, embeddings = 0;
   for (const LayerInfo& l : compiled.layers()) {
     quantized += l.type == "QuantizedMatMul";
@@ -37,6 +39,13 @@ void check_model(const std::string& name, Path path = Path::fast) {
                          l.type == "Gelu" || l.type == "MVN" || l.type == "LayerNorm";
     if (path == Path::fast && fast_op) {
       EXPECT_NE(l.exec_type, "ref") << l.type << " " << l.name;
+      // Capped: the kernels of that level ran (their names end in the ISA).
+      const std::string suffix = std::string("_") + (max_isa ? max_isa : "");
+      if (max_isa) {
+        EXPECT_TRUE(l.exec_type.size() > suffix.size() &&
+                    l.exec_type.compare(l.exec_type.size() - suffix.size(), suffix.size(), suffix) == 0)
+            << l.type << " " << l.name << " " << l.exec_type;
+      }
     }
   }
   const size_t layers = golden["config"]["layers"].get<size_t>();
@@ -103,6 +112,18 @@ TEST(GeneratedModels, BertBaseShapeInt8Compressed) {
 }
 TEST(GeneratedModels, BertBaseShapeInt8FqDecomposedErf) {
   check_model("bertbase2-int8-fq-decomposed-erf");
+}
+
+// The fast path at lower ISA levels: other kernels, the same oracle.
+TEST(GeneratedModelsIsa, BertBaseShapeInt8CompressedOnAvx2) {
+  check_model("bertbase2-int8-compressed", Path::fast, "avx2");
+}
+TEST(GeneratedModelsIsa, TinyInt8MulLayerNormMaskAddF16EmbeddingsOnReferenceKernels) {
+  check_model("tiny-int8-mul-maskadd-f16emb", Path::fast, "ref");
+}
+TEST(GeneratedModelsIsa, TinyInt8CompressedMvnGeluOnAvx2AndReferenceKernels) {
+  check_model("tiny-int8-compressed-mvn-gelu", Path::fast, "avx2");
+  check_model("tiny-int8-compressed-mvn-gelu", Path::fast, "ref");
 }
 
 // The int8 models on the reference ops against the float fake-quant oracle.
