@@ -130,3 +130,29 @@ if which in ('fast', 'emitfast'):
             out += "      {" + ", ".join(cs[j][i].hex() for j in range(N)) + "},\n"
         out += "  };\n};\n"
     print(out if which == 'emitfast' else "\n".join(errs))
+if which in ('phi', 'emitphi'):
+    # gelu_quantize_u8's float approximation (vmath_impl.h phi_tail): Q(a) = Phi(-a) = erfc(a / sqrt2) / 2 on
+    # [0, 6) in N equal intervals, a polynomial of degree D in t = a - center_j each, coefficients rounded to
+    # float. `phi` prints the max absolute error of the rounded coefficients in exact arithmetic.
+    import struct
+    mp.mp.dps = 30
+    f32 = lambda v: struct.unpack('f', struct.pack('f', float(v)))[0]
+    fhex = lambda v: (lambda m, e: m.rstrip('0').rstrip('.') + 'p' + e + 'f')(*v.hex().split('p'))
+    Q = lambda a: mp.erfc(a/mp.sqrt(2))/2
+    out, errs = "", []
+    for N, D in ((16, 5), (8, 6)):
+        w = mp.mpf(6)/N
+        cs, cen, worst = [], [], 0
+        for j in range(N):
+            c0 = f32((j + mp.mpf(0.5))*w)
+            c = [f32(v) for v in cheb_fit(Q, j*w, (j+1)*w, D, mp.mpf(c0))]
+            cs.append(c); cen.append(c0)
+            worst = max([worst] + [abs(horner(c, j*w + w*i/300 - c0) - Q(j*w + w*i/300)) for i in range(301)])
+        errs.append("Phi(-a) %d intervals degree %d: %s absolute" % (N, D, mp.nstr(worst, 3)))
+        out += "struct PhiTail%d {  // %d intervals of [0, 6), degree %d\n" % (N, N, D)
+        out += "  static constexpr float kCenter[%d] = {%s};\n" % (N, ", ".join(fhex(v) for v in cen))
+        out += "  static constexpr float kC[%d][%d] = {\n" % (D+1, N)
+        for i in range(D+1):
+            out += "      {" + ", ".join(fhex(cs[j][i]) for j in range(N)) + "},\n"
+        out += "  };\n};\n"
+    print(out if which == 'emitphi' else "\n".join(errs))

@@ -19,6 +19,8 @@
 //               else nearbyint((v - low) / (high - low) * float(levels - 1)), round half to even, true
 //               division (no reciprocal); NaN -> 0 (the reference's static_cast<uint8_t> of a NaN float
 //               compiles to cvttss2si, 0x80000000, low byte 0).
+//   gelu_quantize_u8: q[i] = quantize_u8(gelu_erf(x[i])) with this set's gelu_erf and quantize_u8, bit for
+//               bit (the ref set: the reference ops' Gelu then Quantize), without the float y in memory.
 //   exp_f64, erf_f64, tanh_f64: the double functions the kernels use, on double arrays (for tests).
 //
 // Exactness (why the same floats, and when not)
@@ -55,14 +57,45 @@
 //   VmathTest.GeluErfFastPathReturnsTheAccuratePathsFloats checks the bits on 6e7 inputs per set with E as
 //   is, widened 1e3x and 1e6x.
 //
+// gelu_quantize_u8 decides most lanes from a float approximation of gelu (16 lanes per zmm, no division)
+//   Only the level matters. Write G for the float the set's gelu_erf returns, qz(G) for its Quantize step
+//   and, for any float v (the step extended past the clamps), tq(v) = fl(fl(fl(v - low) / fl(high - low)) *
+//   (levels - 1)). Then qz(G) = clamp(nearbyint(tq(G)), 0, levels-1) for every finite G: for low < G <= high
+//   it is the op's own formula (its value already in [0, levels-1], as v - low <= fl(high - low) there); for
+//   G <= low each IEEE step keeps tq(G) <= 0, so the clamp gives 0 = qz(G); for G > high, fl(G - low) >=
+//   fl(high - low) by monotonic rounding, so tq(G) >= levels-1 and the clamp gives levels-1 = qz(G). And r ->
+//   clamp(nearbyint(r), 0, levels-1) is monotonic. So if lo <= tq(G) <= hi for floats lo and hi whose clamped
+//   nearbyint are the same level, that level is qz(G), exactly; ties included. Per lane: g = x (1 - Q(|x|))
+//   for x >= 0, x Q(|x|) below, in float, Q(a) ~ Phi(-a) = erfc(a / sqrt2) / 2 by a polynomial of degree 5 on
+//   16 intervals of [0, 6) (one vpermps per coefficient; AVX2: degree 6 on 8) and Q = 0 from 6 on. Its error
+//   |g - gelu(x)| <= eps_a min(|x|, 6) + 2^-150 (g's underflow), eps_a = 2.5e-7: measured 6.4e-8 (AVX2's
+//   table: 8.4e-8) at most over every float with |x| <= 6 (docs/kernels.md; the fit alone 1.3e-8 / 2.9e-8);
+//   for x > 6, g = x and |x Phi(-x)| <= 6 Phi(-6) = 6e-9 (x Phi(-x) falls for x > 1); for x < -6, g = -0 and
+//   |gelu| is the same 6e-9. That absolute form holds in gelu's negative tail, where a relative one cannot. G
+//   is gelu(x) rounded to float (2^-24 |G|) after the double path's error (~1e-15 relative, plus |x| 2^-53
+//   where 1 + erf is tiny: far below eps_a |x|). With s = fl((levels-1) / fl(high - low)), b = fl(-low s) and
+//   t = fma(g, s, b), each of tq(G) and t is the real (v - low) (levels-1) / (high - low) at G or g times at
+//   most three factors (1 + d), |d| <= 2^-24, plus |b| 2^-24; so |tq(G) - t| <= eps_a min(|x|, 6) s (1 +
+//   2^-10) + (|t| + |b|) 2^-20 + 2^-100 =: margin, where 2^-20 = 16 * 2^-24 covers the 7 |t| + 2 |b| (in
+//   2^-24) that the steps, G's rounding, the rounding of t +- margin and of margin itself add up to, and
+//   2^-100 the underflows (2^-150 s and the steps' own; s <= 2^40). lo = fl(t - margin) and hi = fl(t +
+//   margin) then bracket tq(G). Lanes where their levels differ (~2 margin: with BERT's ranges a few in 1e4,
+//   docs/kernels.md), x NaN or +-inf, and NaN bounds (t overflowing) take the exact composition (that
+//   element's gelu_erf, then quantize_u8); so do all lanes when s is outside [2^-100, 2^40] or |b| > 2^40
+//   (degenerate ranges) or vmath_set_gelu_quantize_test_hooks asks for it. VmathTest.GeluQuantize* check the
+//   bytes against the composition with no allowance, and with eps_a widened 1e2x and 1e4x; the whole float
+//   range was checked offline (docs/kernels.md).
+//
 // Memory
-//   Reads x[0, n) (and residual, gamma, beta [0, n) when non-null), writes y[0, n) (and sum_out [0, n));
+//   Reads x[0, n) (and residual, gamma, beta [0, n) when non-null), writes y[0, n) (and sum_out [0, n)) or,
+//   for the quantizing kernels, q[0, n);
 //   nothing outside, no alignment required (tails use masked or copied partial vectors). y may equal x (in
 //   place); other overlaps are not allowed, except that sum_out may equal x or residual. n may be 0.
 //   No allocation.
 //
 // Threading: every function is single-threaded and reentrant; callers split rows or element ranges.
-// Preconditions (not checked): 2 <= levels <= 256 and low < high for quantize_u8.
+// Preconditions (not checked): 2 <= levels <= 256 and low < high with high - low finite, for quantize_u8
+// and gelu_quantize_u8.
 #pragma once
 
 #include <cstddef>
@@ -87,6 +120,7 @@ struct VmathKernels {
   void (*layernorm_row)(const float* x, const float* residual, const float* gamma, const float* beta,
                         size_t n, double eps, bool eps_inside, float* y, float* sum_out);
   void (*quantize_u8)(const float* x, uint8_t* q, size_t n, float low, float high, int levels);
+  void (*gelu_quantize_u8)(const float* x, uint8_t* q, size_t n, float low, float high, int levels);
 
   void (*exp_f64)(const double* x, double* y, size_t n);
   void (*erf_f64)(const double* x, double* y, size_t n);
@@ -110,5 +144,10 @@ const VmathKernels& select_vmath(base::Isa max_isa);
 // at most 1e11), so that more lanes take the accurate path, which must not change a single float; with
 // accurate_only, every lane takes the accurate path (the floats the fast path must reproduce).
 void vmath_set_gelu_test_hooks(double bound_scale, bool accurate_only);
+
+// Test hook, not thread-safe: gelu_quantize_u8's margin widens its eps_a by `bound_scale` (1 outside tests),
+// so that more lanes take the exact composition, which must not change a single byte; with exact_only,
+// every lane does.
+void vmath_set_gelu_quantize_test_hooks(float bound_scale, bool exact_only);
 
 }  // namespace sparrow::kernels

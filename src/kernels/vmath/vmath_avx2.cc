@@ -113,6 +113,53 @@ struct Avx2 {
   }
 };
 
+// 8 floats per ymm for gelu_quantize_u8 (vmath_impl.h); the 8-interval table is one vpermps.
+struct Avx2F {
+  using V = __m256;
+  using M = __m256;
+  using Idx = __m256i;
+  using PhiTail = PhiTail8;
+  static constexpr size_t L = 8;
+
+  static V set1(float v) { return _mm256_set1_ps(v); }
+  static V add(V a, V b) { return _mm256_add_ps(a, b); }
+  static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
+  static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
+  static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+  static V fnma(V a, V b, V c) { return _mm256_fnmadd_ps(a, b, c); }
+  static V abs(V a) { return _mm256_andnot_ps(set1(-0.0f), a); }
+  static V min(V a, V b) { return _mm256_min_ps(a, b); }
+  static V max(V a, V b) { return _mm256_max_ps(a, b); }
+  static V round(V a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static Idx index(V a) { return _mm256_cvttps_epi32(a); }
+  static V lookup(const float* table8, Idx j) { return _mm256_permutevar8x32_ps(_mm256_loadu_ps(table8), j); }
+  static V select(M m, V if_true, V if_false) { return _mm256_blendv_ps(if_false, if_true, m); }
+  static M lt(V a, V b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
+  static M not_equal(V a, V b) { return _mm256_cmp_ps(a, b, _CMP_NEQ_UQ); }
+  static M not_finite(V a) { return _mm256_cmp_ps(abs(a), set1(0x1.fffffep127f), _CMP_NLE_UQ); }
+  static unsigned bits(M m) { return static_cast<unsigned>(_mm256_movemask_ps(m)); }
+  static V loadf_n(const float* p, size_t c) {
+    if (c == L) return _mm256_loadu_ps(p);
+    const __m256i m =
+        _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(c)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    return _mm256_maskload_ps(p, m);
+  }
+  static void store_levels_n(uint8_t* q, V levels, size_t c) {
+    const __m256i r = _mm256_cvtps_epi32(levels);  // in [0, 255]
+    const __m256i w = _mm256_packus_epi32(r, r);
+    const __m256i b = _mm256_packus_epi16(w, w);
+    const __m128i v =
+        _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0)));
+    if (c == L) {
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(q), v);
+    } else {
+      alignas(16) uint8_t out[16];
+      _mm_store_si128(reinterpret_cast<__m128i*>(out), v);
+      for (size_t k = 0; k < c; ++k) q[k] = out[k];
+    }
+  }
+};
+
 // 8 floats -> 8 bytes: the Quantize op's float steps; the conditions override the rounded quotient.
 __m128i quantize8(__m256 v, __m256 lowv, __m256 highv, __m256 range, __m256 lm1, __m256i top) {
   const __m256 t = _mm256_mul_ps(_mm256_div_ps(_mm256_sub_ps(v, lowv), range), lm1);
@@ -169,6 +216,22 @@ void vmath_f64_avx2_quantize_u8(const float* x, uint8_t* q, size_t n, float low,
                     quantize8(_mm256_load_ps(in), lowv, highv, range, lm1, top));
     for (size_t k = i; k < n; ++k) q[k] = out[k - i];
   }
+}
+
+// The exact composition, for the lanes gelu_quantize_u8 cannot decide: this set's gelu_erf, then quantize_u8.
+void vmath_f64_avx2_gelu_quantize_exact(const float* x, uint8_t* q, size_t n, float low, float high,
+                                        int levels) {
+  float y[64];
+  for (size_t i = 0; i < n; i += 64) {
+    const size_t c = n - i < 64 ? n - i : 64;
+    vmath_f64_avx2_gelu_erf(x + i, y, c);
+    vmath_f64_avx2_quantize_u8(y, q + i, c, low, high, levels);
+  }
+}
+
+void vmath_f64_avx2_gelu_quantize_u8(const float* x, uint8_t* q, size_t n, float low, float high,
+                                     int levels) {
+  impl::gelu_quantize_u8<Avx2F>(x, q, n, low, high, levels, &vmath_f64_avx2_gelu_quantize_exact);
 }
 
 void vmath_f64_avx2_exp_f64(const double* x, double* y, size_t n) {

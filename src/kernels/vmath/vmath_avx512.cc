@@ -79,6 +79,44 @@ struct Avx512 {
   static double hmax(D v) { return _mm512_reduce_max_pd(v); }
 };
 
+// 16 floats per zmm for gelu_quantize_u8 (vmath_impl.h); the 16-interval table is one vpermps.
+struct Avx512F {
+  using V = __m512;
+  using M = __mmask16;
+  using Idx = __m512i;
+  using PhiTail = PhiTail16;
+  static constexpr size_t L = 16;
+
+  static V set1(float v) { return _mm512_set1_ps(v); }
+  static V add(V a, V b) { return _mm512_add_ps(a, b); }
+  static V sub(V a, V b) { return _mm512_sub_ps(a, b); }
+  static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
+  static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+  static V fnma(V a, V b, V c) { return _mm512_fnmadd_ps(a, b, c); }
+  static V abs(V a) { return _mm512_abs_ps(a); }
+  static V min(V a, V b) { return _mm512_min_ps(a, b); }
+  static V max(V a, V b) { return _mm512_max_ps(a, b); }
+  static V round(V a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static Idx index(V a) { return _mm512_cvttps_epi32(a); }
+  static V lookup(const float* table16, Idx j) { return _mm512_permutexvar_ps(j, _mm512_loadu_ps(table16)); }
+  static V select(M m, V if_true, V if_false) { return _mm512_mask_blend_ps(m, if_false, if_true); }
+  static M lt(V a, V b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
+  static M not_equal(V a, V b) { return _mm512_cmp_ps_mask(a, b, _CMP_NEQ_UQ); }
+  static M not_finite(V a) { return _mm512_cmp_ps_mask(abs(a), set1(0x1.fffffep127f), _CMP_NLE_UQ); }
+  static unsigned bits(M m) { return m; }
+  static V loadf_n(const float* p, size_t c) {
+    return c == L ? _mm512_loadu_ps(p) : _mm512_maskz_loadu_ps(static_cast<M>((1u << c) - 1), p);
+  }
+  static void store_levels_n(uint8_t* q, V levels, size_t c) {
+    const __m128i b = _mm512_cvtepi32_epi8(_mm512_cvtps_epi32(levels));
+    if (c == L) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(q), b);
+    } else {
+      _mm_mask_storeu_epi8(q, static_cast<M>((1u << c) - 1), b);
+    }
+  }
+};
+
 }  // namespace
 
 void vmath_f64_avx512_gelu_erf(const float* x, float* y, size_t n) {
@@ -118,6 +156,22 @@ void vmath_f64_avx512_quantize_u8(const float* x, uint8_t* q, size_t n, float lo
     r = _mm512_mask_mov_epi32(r, _mm512_cmp_ps_mask(v, lowv, _CMP_LE_OQ), zero);
     _mm_mask_storeu_epi8(q + i, m, _mm512_cvtepi32_epi8(r));  // low byte: NaN's 0x80000000 -> 0
   }
+}
+
+// The exact composition, for the lanes gelu_quantize_u8 cannot decide: this set's gelu_erf, then quantize_u8.
+void vmath_f64_avx512_gelu_quantize_exact(const float* x, uint8_t* q, size_t n, float low, float high,
+                                          int levels) {
+  float y[64];
+  for (size_t i = 0; i < n; i += 64) {
+    const size_t c = n - i < 64 ? n - i : 64;
+    vmath_f64_avx512_gelu_erf(x + i, y, c);
+    vmath_f64_avx512_quantize_u8(y, q + i, c, low, high, levels);
+  }
+}
+
+void vmath_f64_avx512_gelu_quantize_u8(const float* x, uint8_t* q, size_t n, float low, float high,
+                                       int levels) {
+  impl::gelu_quantize_u8<Avx512F>(x, q, n, low, high, levels, &vmath_f64_avx512_gelu_quantize_exact);
 }
 
 void vmath_f64_avx512_exp_f64(const double* x, double* y, size_t n) {

@@ -146,4 +146,54 @@ struct ErfcxFast8 {  // 8 intervals of [0, 6.0625], degree 10
   };
 };
 
+// gelu_quantize_u8's float approximation (vmath_impl.h phi_tail), printed by `python3 fit_coefficients.py
+// emitphi`; `phi` prints the fitted error (coefficients rounded to float, exact arithmetic, 300 points per
+// interval): 1.3e-8 (16 intervals), 2.9e-8 (8), absolute. Q(a) = Phi(-a) = erfc(a / sqrt2) / 2 on [0, 6) in N
+// equal intervals, coefficient i of interval j in kC[i][j], in powers of t = a - kCenter[j].
+struct PhiTail16 {  // 16 intervals of [0, 6), degree 5
+  static constexpr float kCenter[16] = {
+      0x1.8p-3f,  0x1.2p-1f,  0x1.ep-1f,  0x1.5p+0f,  0x1.bp+0f,  0x1.08p+1f, 0x1.38p+1f, 0x1.68p+1f,
+      0x1.98p+1f, 0x1.c8p+1f, 0x1.f8p+1f, 0x1.14p+2f, 0x1.2cp+2f, 0x1.44p+2f, 0x1.5cp+2f, 0x1.74p+2f};
+  static constexpr float kC[6][16] = {
+      {0x1.b3d97cp-2f, 0x1.25c5e4p-2f, 0x1.64dd9p-3f, 0x1.83cab6p-4f, 0x1.76d04ep-5f, 0x1.40ccccp-6f,
+       0x1.e49ce8p-8f, 0x1.42297ap-9f, 0x1.7832eep-11f, 0x1.812f2ep-13f, 0x1.5956bcp-15f, 0x1.0ed154p-17f,
+       0x1.73336p-20f, 0x1.bc513ep-23f, 0x1.d028b8p-26f, 0x1.a6f8p-29f},
+      {-0x1.91661p-2f, -0x1.5cbdcp-2f, -0x1.073e62p-2f, -0x1.594762p-3f, -0x1.8977c8p-4f, -0x1.858fbcp-5f,
+       -0x1.4f18bap-6f, -0x1.f4dda6p-8f, -0x1.4536f2p-9f, -0x1.6eec8ep-11f, -0x1.67acaap-13f,
+       -0x1.32510ap-15f, -0x1.c54d9ep-18f, -0x1.2368fep-20f, -0x1.458532p-23f, -0x1.3bebe8p-26f},
+      {0x1.2d0a62p-5f, 0x1.88532cp-4f, 0x1.ed9344p-4f, 0x1.c52d86p-4f, 0x1.4bfdf2p-4f, 0x1.91be1ap-5f,
+       0x1.9867fcp-6f, 0x1.602c2p-7f, 0x1.0325acp-8f, 0x1.46c2cp-10f, 0x1.61fc5ap-12f, 0x1.4a229ep-14f,
+       0x1.097692p-16f, 0x1.7083f8p-19f, 0x1.b9fcb2p-22f, 0x1.ca548ap-25f},
+      {0x1.02303ap-4f, 0x1.3ddcbap-5f, 0x1.540dfap-8f, -0x1.4cae88p-6f, -0x1.e4a8bcp-6f, -0x1.a688bap-6f,
+       -0x1.13fa54p-6f, -0x1.206cep-7f, -0x1.f08164p-9f, -0x1.657bc8p-10f, -0x1.b2b428p-12f, -0x1.c12916p-14f,
+       -0x1.8c0e22p-16f, -0x1.2af6a6p-18f, -0x1.834b8ep-21f, -0x1.af4eccp-24f},
+      {-0x1.26f314p-7f, -0x1.5c3914p-6f, -0x1.5af6c4p-6f, -0x1.818264p-7f, -0x1.1e57f8p-10f, 0x1.4b6484p-8f,
+       0x1.8e3d4cp-8f, 0x1.2009b4p-8f, 0x1.3685p-9f, 0x1.0a45a2p-10f, 0x1.762206p-12f, 0x1.b5c0a6p-14f,
+       0x1.aed4ecp-16f, 0x1.6713f8p-18f, 0x1.fd4c2ep-21f, 0x1.3467dap-23f},
+      {-0x1.28df98p-7f, -0x1.bdf7b8p-9f, 0x1.a0ac5ap-9f, 0x1.8f8d74p-8f, 0x1.38980ep-8f, 0x1.ce4bdap-10f,
+       -0x1.cadc4p-12f, -0x1.2c329cp-10f, -0x1.e9ef6ap-11f, -0x1.0d8b84p-11f, -0x1.c5a7a2p-13f,
+       -0x1.322b2cp-14f, -0x1.537074p-16f, -0x1.39760ep-18f, -0x1.e69fb8p-21f, -0x1.3f7d6p-23f},
+  };
+};
+struct PhiTail8 {  // 8 intervals of [0, 6), degree 6
+  static constexpr float kCenter[8] = {0x1.8p-2f, 0x1.2p+0f,  0x1.ep+0f,  0x1.5p+1f,
+                                       0x1.bp+1f, 0x1.08p+2f, 0x1.38p+2f, 0x1.68p+2f};
+  static constexpr float kC[7][8] = {
+      {0x1.6a527ap-2f, 0x1.0ad7dap-3f, 0x1.f20394p-6f, 0x1.1bee6cp-8f, 0x1.8301bep-12f, 0x1.36feaep-16f,
+       0x1.24149ap-21f, 0x1.3eb346p-27f},
+      {-0x1.7cc788p-2f, -0x1.b1ec84p-3f, -0x1.19bfa6p-4f, -0x1.a0f19ap-7f, -0x1.5f9116p-10f, -0x1.51d69ap-14f,
+       -0x1.7208ccp-19f, -0x1.ce173ap-25f},
+      {0x1.1d9596p-4f, 0x1.e829ecp-4f, 0x1.0823b6p-4f, 0x1.119eep-6f, 0x1.28a222p-9f, 0x1.5c5ed4p-13f,
+       0x1.c2d6a4p-18f, 0x1.449a6p-23f},
+      {0x1.b437c6p-5f, -0x1.32e5c6p-7f, -0x1.d88252p-6f, -0x1.99791p-7f, -0x1.3066f6p-9f, -0x1.c214f2p-13f,
+       -0x1.5ce9bp-17f, -0x1.22dac4p-22f},
+      {-0x1.101c68p-6f, -0x1.1a3686p-6f, 0x1.6ad8dep-9f, 0x1.62e60ep-8f, 0x1.9ee786p-10f, 0x1.96ba6ep-13f,
+       0x1.854868p-17f, 0x1.8147b6p-22f},
+      {-0x1.af634ap-8f, 0x1.4cea1p-8f, 0x1.ae193ap-9f, -0x1.deddfcp-11f, -0x1.7a340ap-11f, -0x1.170b88p-13f,
+       -0x1.635d0ap-17f, -0x1.bc9528p-22f},
+      {0x1.4fa35cp-9f, 0x1.54e966p-10f, -0x1.644abp-10f, -0x1.43444p-12f, 0x1.8d7b7ap-13f, 0x1.087b26p-14f,
+       0x1.c26c3ep-18f, 0x1.57a6fap-22f},
+  };
+};
+
 }  // namespace sparrow::kernels::vmath

@@ -308,4 +308,75 @@ void layernorm_row(const float* x, const float* residual, const float* gamma, co
   }
 }
 
+// ---- gelu_quantize_u8: a float approximation of gelu whose u8 level is checked against its error bound,
+// the exact composition (the set's gelu_erf, then its quantize_u8) for the lanes where the check fails.
+// vmath.h states the argument. G: a float ops struct (Avx512F: 16 floats per zmm; Avx2F: 8 per ymm) with
+// V, L, PhiTail (vmath_coeffs.h) and set1, add, sub, mul, fma, fnma(a, b, c) = c - a * b, abs, min, max
+// (both return their second operand when either is NaN), round (nearest even), index (truncation to int),
+// lookup (a PhiTail table, by index), select(m, if_true, if_false), lt, ge, not_equal (NaN: true),
+// not_finite, bits (a lane mask as the low L bits of an integer), loadf_n, store_levels_n (float levels in
+// [0, 255] to bytes, the first c lanes).
+
+using ExactQuantizeFn = void (*)(const float* x, uint8_t* q, size_t n, float low, float high, int levels);
+
+inline constexpr float kPhiEnd = 6.0f;  // Phi(-a) is taken as 0 from a = 6 on (Phi(-6) = 9.9e-10)
+// The absolute bound eps_a on (|g - gelu(x)| - 2^-150) / min(|x|, 6) (vmath.h: measured 6.4e-8, AVX2
+// 8.4e-8, over every float x with |x| <= 6; proven above 6).
+inline constexpr float kGeluQuantizeBound = 2.5e-7f;
+
+// Q(a) = Phi(-a) for a >= 0 (0 from a = 6 on, and for NaN), within 1.3e-8 (16 intervals) or 2.9e-8 (8)
+// absolute plus the evaluation's roundings.
+template <class G>
+inline typename G::V phi_tail(typename G::V a) {
+  using V = typename G::V;
+  using C = typename G::PhiTail;
+  constexpr size_t kIntervals = sizeof(C::kCenter) / sizeof(C::kCenter[0]);
+  constexpr size_t kDegree = sizeof(C::kC) / sizeof(C::kC[0]) - 1;
+  const auto j = G::index(G::mul(G::min(a, G::set1(kPhiEnd * 0.999f)), G::set1(kIntervals / kPhiEnd)));
+  const V t = G::sub(a, G::lookup(C::kCenter, j));
+  V p = G::lookup(C::kC[kDegree], j);
+  for (size_t i = kDegree; i-- > 0;) p = G::fma(p, t, G::lookup(C::kC[i], j));
+  return G::select(G::lt(a, G::set1(kPhiEnd)), p, G::set1(0.0f));
+}
+
+template <class G>
+void gelu_quantize_u8(const float* x, uint8_t* q, size_t n, float low, float high, int levels,
+                      ExactQuantizeFn exact) {
+  using V = typename G::V;
+  // t = g * s + b approximates the Quantize step's (g - low) / (high - low) * (levels - 1).
+  const float lm1 = static_cast<float>(levels - 1);
+  const float s = lm1 / (high - low);
+  const float b = -low * s;
+  // Outside these (NaN or degenerate ranges), vmath.h's margins do not hold: every lane goes exact.
+  if (g_gelu_quantize_exact_only || !(s >= 0x1p-100f && s <= 0x1p40f) || !(b >= -0x1p40f && b <= 0x1p40f)) {
+    exact(x, q, n, low, high, levels);
+    return;
+  }
+  const V sv = G::set1(s), bv = G::set1(b), top = G::set1(lm1), zero = G::set1(0.0f);
+  const V rel = G::set1(0x1p-20f);
+  const V abs_part = G::set1(static_cast<float>(__builtin_fabs(static_cast<double>(b)) * 0x1p-20 + 0x1p-100));
+  const V eps =
+      G::set1(static_cast<float>(kGeluQuantizeBound * g_gelu_quantize_bound_scale * s * (1 + 0x1p-10)));
+  for (size_t i = 0; i < n; i += G::L) {
+    const size_t c = n - i < G::L ? n - i : G::L;
+    const V v = G::loadf_n(x + i, c);
+    const V a = G::abs(v);
+    const V p = phi_tail<G>(a);
+    // gelu(x) = x (1 - Phi(-x)) for x >= 0, x Phi(x) = x Q(|x|) below.
+    const V g = G::select(G::lt(v, zero), G::mul(v, p), G::fnma(v, p, v));
+    const V t = G::fma(g, sv, bv);
+    const V margin = G::fma(G::abs(t), rel, G::fma(G::min(a, G::set1(kPhiEnd)), eps, abs_part));
+    // max(0, .) and min(top, .) keep a NaN, which not_equal then rejects.
+    const V lo = G::min(top, G::max(zero, G::round(G::sub(t, margin))));
+    const V hi = G::min(top, G::max(zero, G::round(G::add(t, margin))));
+    G::store_levels_n(q + i, lo, c);
+    unsigned fail = G::bits(G::not_equal(lo, hi)) | G::bits(G::not_finite(v));
+    fail &= c == G::L ? ~0u : (1u << c) - 1;
+    for (; fail != 0; fail &= fail - 1) {
+      const size_t k = i + static_cast<size_t>(__builtin_ctz(fail));
+      exact(x + k, q + k, 1, low, high, levels);
+    }
+  }
+}
+
 }  // namespace sparrow::kernels::vmath::impl

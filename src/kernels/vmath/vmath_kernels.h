@@ -18,6 +18,7 @@ namespace sparrow::kernels::vmath {
   void name##_layernorm_row(const float* x, const float* residual, const float* gamma, const float* beta, \
                             size_t n, double eps, bool eps_inside, float* y, float* sum_out);             \
   void name##_quantize_u8(const float* x, uint8_t* q, size_t n, float low, float high, int levels);       \
+  void name##_gelu_quantize_u8(const float* x, uint8_t* q, size_t n, float low, float high, int levels);  \
   void name##_exp_f64(const double* x, double* y, size_t n);                                              \
   void name##_erf_f64(const double* x, double* y, size_t n);                                              \
   void name##_tanh_f64(const double* x, double* y, size_t n);
@@ -27,5 +28,8 @@ namespace sparrow::kernels::vmath {
 // vmath_set_gelu_test_hooks (vmath.h); gelu_erf reads them once per call. 1 and false outside tests.
 extern double g_gelu_bound_scale;
 extern bool g_gelu_accurate_only;
+// vmath_set_gelu_quantize_test_hooks (vmath.h); gelu_quantize_u8 reads them once per call.
+extern float g_gelu_quantize_bound_scale;
+extern bool g_gelu_quantize_exact_only;
 
 }  // namespace sparrow::kernels::vmath

@@ -103,6 +103,14 @@ void vmath_f64_ref_quantize_u8(const float* x, uint8_t* q, size_t n, float low, 
   }
 }
 
+void vmath_f64_ref_gelu_quantize_u8(const float* x, uint8_t* q, size_t n, float low, float high, int levels) {
+  for (size_t i = 0; i < n; ++i) {
+    float y;
+    vmath_f64_ref_gelu_erf(x + i, &y, 1);
+    vmath_f64_ref_quantize_u8(&y, q + i, 1, low, high, levels);
+  }
+}
+
 void vmath_f64_ref_exp_f64(const double* x, double* y, size_t n) {
   for (size_t i = 0; i < n; ++i) y[i] = std::exp(x[i]);
 }

@@ -1,8 +1,8 @@
 // Conformance of every kernel set in kernels.inc against references written here: the reference ops'
-// formulas (src/graph/ops) with std:: functions, sharing no code with vmath_ref.cc. Quantize and the float
-// steps of layernorm are bit-exact; the double-computed results are bit-identical but for a counted few
-// elements (see kAllowedPerMillion). Inputs and outputs sit against a guard page, so a read or write past
-// their ends faults.
+// formulas (src/graph/ops) with std:: functions, sharing no code with vmath_ref.cc. Quantize, gelu_quantize
+// (against the set's own gelu_erf) and the float steps of layernorm are bit-exact; the double-computed
+// results are bit-identical but for a counted few elements (see kAllowedPerMillion). Inputs and outputs sit
+// against a guard page, so a read or write past their ends faults.
 #include "kernels/vmath/vmath.h"
 
 #include <gtest/gtest.h>
@@ -535,6 +535,170 @@ TEST_F(VmathTest, QuantizeIsBitExact) {
           const uint8_t want = ref_quantize(x[i], r.low, r.high, r.levels);
           ASSERT_EQ(out.data()[i], want) << k->name << " n=" << n << " x=" << x[i] << " low=" << r.low
                                          << " high=" << r.high << " levels=" << r.levels;
+        }
+      }
+    }
+  }
+}
+
+// ---- gelu_quantize_u8: this set's gelu_erf then quantize_u8, byte for byte, no allowance
+
+// Sets vmath_set_gelu_quantize_test_hooks for one scope.
+class GeluQuantizeHooks {
+ public:
+  GeluQuantizeHooks(float bound_scale, bool exact_only) {
+    vmath_set_gelu_quantize_test_hooks(bound_scale, exact_only);
+  }
+  ~GeluQuantizeHooks() { vmath_set_gelu_quantize_test_hooks(1.0f, false); }
+  GeluQuantizeHooks(const GeluQuantizeHooks&) = delete;
+  GeluQuantizeHooks& operator=(const GeluQuantizeHooks&) = delete;
+};
+
+// BERT's intermediate FakeQuantize ranges (low ~ gelu's minimum -0.17), wide and narrow ones (narrow: the
+// approximation's margin is a larger share of a level, so more lanes take the exact composition).
+const QuantizeRange kGeluRanges[] = {{-0.17f, 4.f, 256},   {-0.17f, 10.f, 256},  {-0.1699f, 6.53f, 256},
+                                     {0.f, 8.f, 256},      {-0.01f, 0.01f, 256}, {-0.17f, 0.05f, 256},
+                                     {-1.5f, 2.25f, 256},  {-10.f, 10.f, 16},    {0.f, 1.f, 2},
+                                     {-4e-3f, 7e-3f, 255}, {1e-6f, 2e-6f, 256},  {-3.f, -2.f, 256}};
+
+double gelu_f64(double x) {
+  return 0.5 * x * (1.0 + std::erf(x / std::numbers::sqrt2));
+}
+
+// x with gelu(x) = y, on gelu's increasing branch x >= -0.7518 (y >= -0.16997), by bisection.
+float gelu_inverse(double y) {
+  double lo = -0.7518, hi = std::max(1.0, 2 * y + 1);
+  for (int i = 0; i < 200; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (gelu_f64(mid) < y ? lo : hi) = mid;
+  }
+  return static_cast<float>(lo);
+}
+
+// Inputs for one range: values whose gelu lies within a few float ulps of a level boundary (k + 1/2) or of
+// low / high, normal and uniform values, the negative tail, specials.
+std::vector<float> gelu_quantize_values(size_t n, const QuantizeRange& r, std::mt19937_64& rng) {
+  std::vector<float> x(n);
+  const double step = (static_cast<double>(r.high) - r.low) / (r.levels - 1);
+  std::normal_distribution<float> normal(0.f, 1.f);
+  for (size_t i = 0; i < n; ++i) {
+    switch (i % 6) {
+      case 0:
+      case 1: {
+        const int level = static_cast<int>(rng() % static_cast<uint64_t>(r.levels + 1));
+        const double y = i % 6 == 0 ? r.low + (level - 0.5) * step : (level % 2 ? r.low : r.high);
+        if (y < -0.1699) {
+          x[i] = normal(rng);
+          break;
+        }
+        float v = gelu_inverse(y);
+        const int ulps = static_cast<int>(rng() % 9) - 4;
+        for (int u = 0; u < std::abs(ulps); ++u) v = std::nextafter(v, ulps < 0 ? -INFINITY : INFINITY);
+        x[i] = v;
+        break;
+      }
+      case 2:
+        x[i] = normal(rng) * (rng() % 2 ? 1.f : 4.f);
+        break;
+      case 3:
+        x[i] = std::uniform_real_distribution<float>(-12.f, 12.f)(rng);
+        break;
+      case 4:
+        x[i] =
+            r.low + static_cast<float>(std::uniform_real_distribution<double>(-2, r.levels + 1)(rng) * step);
+        break;
+      default:
+        x[i] = rng() % 4 == 0 ? kSpecials[rng() % std::size(kSpecials)]
+                              : std::uniform_real_distribution<float>(-9.f, -3.f)(rng);
+    }
+  }
+  return x;
+}
+
+// The composition the kernel must reproduce: this set's gelu_erf, then the test's Quantize reference.
+std::vector<uint8_t> gelu_quantize_want(const VmathKernels& k, const std::vector<float>& x,
+                                        const QuantizeRange& r) {
+  std::vector<float> y(x.size());
+  if (!x.empty()) k.gelu_erf(x.data(), y.data(), x.size());
+  std::vector<uint8_t> want(x.size());
+  for (size_t i = 0; i < x.size(); ++i) want[i] = ref_quantize(y[i], r.low, r.high, r.levels);
+  return want;
+}
+
+testing::AssertionResult same_bytes(const char* what, const uint8_t* got, const std::vector<uint8_t>& want,
+                                    const std::vector<float>& x, const QuantizeRange& r) {
+  for (size_t i = 0; i < want.size(); ++i) {
+    if (got[i] != want[i]) {
+      return testing::AssertionFailure()
+             << what << " n=" << want.size() << " at " << i << ": x=" << x[i] << " (bits "
+             << std::bit_cast<uint32_t>(x[i]) << ") low=" << r.low << " high=" << r.high
+             << " levels=" << r.levels << " got " << int{got[i]} << " want " << int{want[i]};
+    }
+  }
+  return testing::AssertionSuccess();
+}
+
+TEST_F(VmathTest, GeluQuantizeMatchesTheComposition) {
+  for (const VmathKernels* k : runnable()) {
+    for (size_t n : kSizes) {
+      for (const QuantizeRange& r : kGeluRanges) {
+        const std::vector<float> x = gelu_quantize_values(n, r, rng_);
+        const std::vector<uint8_t> want = gelu_quantize_want(*k, x, r);
+        Guarded<float> in(x);
+        Guarded<uint8_t> out{std::vector<uint8_t>(n)};
+        k->gelu_quantize_u8(in.data(), out.data(), n, r.low, r.high, r.levels);
+        ASSERT_TRUE(same_bytes((std::string(k->name) + " gelu_quantize_u8").c_str(), out.data(), want, x, r));
+        {
+          GeluQuantizeHooks hooks(1.0f, true);  // every lane through the exact composition
+          k->gelu_quantize_u8(in.data(), out.data(), n, r.low, r.high, r.levels);
+          ASSERT_TRUE(same_bytes((std::string(k->name) + " gelu_quantize_u8 exact only").c_str(), out.data(),
+                                 want, x, r));
+        }
+      }
+    }
+  }
+}
+
+TEST_F(VmathTest, GeluQuantizeOnSpecialValuesAndDegenerateRanges) {
+  std::vector<float> x(std::begin(kSpecials), std::end(kSpecials));
+  for (float v : {-10.f, -8.f, -6.f, -5.99999f, 5.99999f, 6.f, 6.00001f, -0.7518f, 1.f, 1e-45f, -3e38f, 3e38f,
+                  1e19f, -1e19f, 4.f, 10.f, 10.0001f}) {
+    x.push_back(v);
+  }
+  const QuantizeRange ranges[] = {{-0.17f, 10.f, 256}, {0.f, 1e-30f, 256},       {-1e30f, 1e30f, 256},
+                                  {-3e10f, -1e10f, 2}, {1e20f, 1.0001e20f, 256}, {-1e-40f, 1e-40f, 256}};
+  for (const VmathKernels* k : runnable()) {
+    for (const QuantizeRange& r : ranges) {
+      const std::vector<uint8_t> want = gelu_quantize_want(*k, x, r);
+      Guarded<float> in(x);
+      Guarded<uint8_t> out{std::vector<uint8_t>(x.size())};
+      k->gelu_quantize_u8(in.data(), out.data(), x.size(), r.low, r.high, r.levels);
+      EXPECT_TRUE(same_bytes((std::string(k->name) + " gelu_quantize_u8").c_str(), out.data(), want, x, r));
+    }
+  }
+}
+
+// 2e6 elements per range and scale, with the approximation's bound eps_a as is and widened 1e2x and 1e4x
+// (more lanes, then most, take the exact composition): the bytes must not change.
+TEST_F(VmathTest, GeluQuantizeFastPathMatchesOnManyInputs) {
+  const size_t n = 2'000'000;
+  const float kScales[] = {0.3f, 1.f, 3.f, 30.f};
+  for (const VmathKernels* k : runnable()) {
+    if (k->isa == Isa::ref) continue;  // the composition itself
+    for (const QuantizeRange& r : kGeluRanges) {
+      for (float scale : kScales) {
+        std::vector<float> x(n);
+        std::normal_distribution<float> normal(0.f, scale);
+        for (float& v : x) v = normal(rng_);
+        const std::vector<uint8_t> want = gelu_quantize_want(*k, x, r);
+        std::vector<uint8_t> got(n);
+        for (float bound_scale : {1.f, 1e2f, 1e4f}) {
+          GeluQuantizeHooks hooks(bound_scale, false);
+          k->gelu_quantize_u8(x.data(), got.data(), n, r.low, r.high, r.levels);
+          ASSERT_TRUE(same_bytes((std::string(k->name) + " gelu_quantize_u8 scale " + std::to_string(scale) +
+                                  " bound x" + std::to_string(bound_scale))
+                                     .c_str(),
+                                 got.data(), want, x, r));
         }
       }
     }
