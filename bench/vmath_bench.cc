@@ -7,6 +7,10 @@
 //   vmath/<set>/softmax/row:64|128/rows:768         12 heads x 64 query rows, key lengths 64 and 128
 //   vmath/<set>/layernorm/row:768/rows:64           residual add + MVN + gamma + beta, 64 tokens
 //   vmath/<set>/quantize/n:49152|196608             64 x 768 and 64 x 3072
+//   vmath/<set>/gelu_quantize/n:196608             gelu_quantize_u8 on the FFN up output, BERT's range
+//                                                  (-0.17, 6.5, 256); inputs normal(0, 1)
+//   vmath/<set>/gelu_then_quantize/n:196608        gelu_erf then quantize_u8, the same bytes (the before)
+//   vmath/<set>/gelu_quantize_exact/n:196608       gelu_quantize_u8 with every lane on the exact composition
 //
 //   sparrow_kernel_bench --benchmark_filter=vmath --benchmark_repetitions=3
 //   --benchmark_report_aggregates_only=true
@@ -22,7 +26,17 @@
 namespace sparrow::kernels {
 namespace {
 
-enum class Op { kGeluErf, kGeluErfAccurate, kGeluTanh, kSoftmax, kLayernorm, kQuantize };
+enum class Op {
+  kGeluErf,
+  kGeluErfAccurate,
+  kGeluTanh,
+  kSoftmax,
+  kLayernorm,
+  kQuantize,
+  kGeluQuantize,
+  kGeluThenQuantize,
+  kGeluQuantizeExact
+};
 
 std::vector<float> random_floats(size_t n, float scale, uint32_t seed) {
   std::mt19937 rng(seed);
@@ -44,6 +58,7 @@ void bench_vmath(benchmark::State& state, const VmathKernels* k, Op op, size_t r
                            beta = random_floats(row, 1.f, 4);
   std::vector<uint8_t> q(n);
   vmath_set_gelu_test_hooks(1.0, op == Op::kGeluErfAccurate);
+  vmath_set_gelu_quantize_test_hooks(1.0f, op == Op::kGeluQuantizeExact);
   for (auto _ : state) {
     switch (op) {
       case Op::kGeluErf:
@@ -65,12 +80,21 @@ void bench_vmath(benchmark::State& state, const VmathKernels* k, Op op, size_t r
       case Op::kQuantize:
         k->quantize_u8(x.data(), q.data(), n, -2.5f, 3.f, 256);
         break;
+      case Op::kGeluQuantize:
+      case Op::kGeluQuantizeExact:
+        k->gelu_quantize_u8(x.data(), q.data(), n, -0.17f, 6.5f, 256);
+        break;
+      case Op::kGeluThenQuantize:
+        k->gelu_erf(x.data(), y.data(), n);
+        k->quantize_u8(y.data(), q.data(), n, -0.17f, 6.5f, 256);
+        break;
     }
     benchmark::DoNotOptimize(y.data());
     benchmark::DoNotOptimize(q.data());
     benchmark::ClobberMemory();
   }
   vmath_set_gelu_test_hooks(1.0, false);
+  vmath_set_gelu_quantize_test_hooks(1.0f, false);
   state.counters["ns/elem"] =
       benchmark::Counter(static_cast<double>(n) * 1e-9,
                          benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
@@ -92,6 +116,9 @@ void register_vmath() {
       {"layernorm/row:768/rows:64", Op::kLayernorm, 768, 64},
       {"quantize/n:49152", Op::kQuantize, 64 * 768, 1},
       {"quantize/n:196608", Op::kQuantize, 64 * 3072, 1},
+      {"gelu_quantize/n:196608", Op::kGeluQuantize, 64 * 3072, 1},
+      {"gelu_then_quantize/n:196608", Op::kGeluThenQuantize, 64 * 3072, 1},
+      {"gelu_quantize_exact/n:196608", Op::kGeluQuantizeExact, 64 * 3072, 1},
   };
   for (const VmathKernels& k : vmath_kernels()) {
     for (const Case& c : cases) {
