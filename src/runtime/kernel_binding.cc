@@ -79,6 +79,12 @@ class QgemmBinding final : public BoundKernel {
 
   void finish_row(float* row, const Tensor& out, size_t offset, size_t n) const {
     using Activation = graph::QuantizedEpilogue::Activation;
+    if (epilogue_.activation == Activation::kGeluErf && epilogue_.quantize) {
+      // Only the level is kept: vmath decides it in float and falls back to the exact Gelu near a boundary.
+      vmath_.gelu_quantize_u8(row, out.data<uint8_t>() + offset, n, epilogue_.low, epilogue_.high,
+                              static_cast<int>(epilogue_.levels));
+      return;
+    }
     if (epilogue_.activation == Activation::kGeluErf) vmath_.gelu_erf(row, row, n);
     if (epilogue_.activation == Activation::kGeluTanh) vmath_.gelu_tanh(row, row, n);
     if (epilogue_.quantize) {
