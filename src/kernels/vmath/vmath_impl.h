@@ -216,17 +216,23 @@ void softmax_row(const float* x, float* y, size_t n) {
     mxv = S::max_ignore_nan(mxv, v);
   }
   const D mx = S::set1(S::hmax(mxv));
+  // Rows up to kKeep values keep their exponentials on the stack (attention rows are sequence-long), so each
+  // exp is evaluated once; longer rows evaluate it again in the last pass. The same doubles either way.
+  constexpr size_t kKeep = 1024;
+  alignas(64) double kept[kKeep];
+  const bool keep = n <= kKeep;
   D sumv = S::set1(0.0);
   for (size_t i = 0; i < n; i += S::L) {
     const size_t c = lanes_left<S>(i, n);
     D e = exp<S>(S::sub(S::widen(S::loadf_n(x + i, c)), mx));
     if (c < S::L) e = S::select(S::tail_mask(c), e, S::set1(0.0));
+    if (keep) S::stored_n(kept + i, e, c);
     sumv = S::add(sumv, e);
   }
   const D sum = S::set1(S::hsum(sumv));
   for (size_t i = 0; i < n; i += S::L) {
     const size_t c = lanes_left<S>(i, n);
-    const D e = exp<S>(S::sub(S::widen(S::loadf_n(x + i, c)), mx));
+    const D e = keep ? S::loadd_n(kept + i, c) : exp<S>(S::sub(S::widen(S::loadf_n(x + i, c)), mx));
     S::storef_n(y + i, S::narrow(S::div(e, sum)), c);
   }
 }
