@@ -10,6 +10,19 @@ namespace {
 
 thread_local ThreadPool* current_pool = nullptr;
 
+// Spins until done() or the budget runs out; true when done() held.
+template <class Done>
+bool spin_until(Done done, std::chrono::microseconds budget) {
+  const auto deadline = std::chrono::steady_clock::now() + budget;
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (done()) return true;
+      __builtin_ia32_pause();
+    }
+    if (std::chrono::steady_clock::now() > deadline) return done();
+  }
+}
+
 std::chrono::nanoseconds clock_time(clockid_t clock) {
   timespec ts{};
   if (clock_gettime(clock, &ts) != 0) return std::chrono::nanoseconds(0);
@@ -28,7 +41,7 @@ ThreadPool::ThreadPool(int threads, std::vector<int> helper_cpus) {
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard lock(mutex_);
-    stop_ = true;
+    stop_.store(true, std::memory_order_release);
   }
   wake_.notify_all();
   for (std::thread& t : helpers_) t.join();
@@ -43,22 +56,30 @@ void ThreadPool::run_range(size_t part, size_t parts) {
 void ThreadPool::helper_loop(size_t index, int cpu) {
   if (cpu >= 0) pin_current_thread(cpu);
   size_t seen = 0;
-  std::unique_lock lock(mutex_);
   for (;;) {
-    wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
-    if (stop_) return;
-    seen = generation_;
-    size_t parts = static_cast<size_t>(size());
-    lock.unlock();
+    auto news = [&] {
+      return stop_.load(std::memory_order_acquire) || generation_.load(std::memory_order_acquire) != seen;
+    };
+    if (!spin_until(news, kSpin)) {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, news);
+    }
+    if (stop_.load(std::memory_order_acquire)) return;
+    seen = generation_.load(std::memory_order_acquire);
     std::exception_ptr error;
     try {
-      run_range(index, parts);
+      run_range(index, static_cast<size_t>(size()));
     } catch (...) {
       error = std::current_exception();
     }
-    lock.lock();
-    if (error && !error_) error_ = error;
-    if (--pending_ == 0) done_.notify_one();
+    if (error) {
+      std::lock_guard lock(mutex_);
+      if (!error_) error_ = error;
+    }
+    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      std::lock_guard lock(mutex_);  // pairs with the caller's check-then-sleep: no lost wake-up
+      done_.notify_one();
+    }
   }
 }
 
@@ -68,18 +89,19 @@ void ThreadPool::parallel_for(size_t n, const RangeFn& fn) {
     fn(0, n);
     return;
   }
+  // No helper reads the job fields now: the previous job ended with pending_ == 0.
+  fn_ = &fn;
+  n_ = n;
   {
     std::lock_guard lock(mutex_);
-    fn_ = &fn;
-    n_ = n;
     error_ = nullptr;
-    pending_ = helpers_.size();
-    ++generation_;
+    pending_.store(helpers_.size(), std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
   }
   wake_.notify_all();
   std::exception_ptr error;
   {
-    // Helpers run inline if fn calls parallel_for again; so does the caller.
+    // A parallel_for issued by fn on this thread runs inline.
     Scope inline_only(nullptr);
     try {
       run_range(0, static_cast<size_t>(size()));
@@ -87,8 +109,12 @@ void ThreadPool::parallel_for(size_t n, const RangeFn& fn) {
       error = std::current_exception();
     }
   }
-  std::unique_lock lock(mutex_);
-  done_.wait(lock, [&] { return pending_ == 0; });
+  auto finished = [&] { return pending_.load(std::memory_order_acquire) == 0; };
+  if (!spin_until(finished, kSpin)) {
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, finished);
+  }
+  std::lock_guard lock(mutex_);
   if (!error) error = error_;
   fn_ = nullptr;
   if (error) std::rethrow_exception(error);

@@ -10,8 +10,12 @@
 //   issued from inside fn runs inline.
 // - The free function parallel_for uses the pool installed on the calling thread by ThreadPool::Scope, or
 //   runs inline when there is none: ops call it without knowing which stream runs them.
+// - Waiting spins for up to kSpin before it sleeps, on both sides: an inference issues a parallel_for per
+//   node, tens of microseconds apart, and a futex wake-up per node costs more than the work of small nodes
+//   on a VM. Helpers with nothing to do for longer sleep and use no CPU.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -56,15 +60,18 @@ class ThreadPool {
   void run_range(size_t part, size_t parts);
 
   std::vector<std::thread> helpers_;
+  // How long a waiting side spins before it sleeps on its condition variable.
+  static constexpr std::chrono::microseconds kSpin{100};
+
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable done_;
-  const RangeFn* fn_ = nullptr;  // the current job, valid while pending_ > 0
+  const RangeFn* fn_ = nullptr;  // the current job: written before generation_ is bumped, valid while pending_ > 0
   size_t n_ = 0;
-  size_t generation_ = 0;
-  size_t pending_ = 0;  // helpers still working on the current job
-  std::exception_ptr error_;
-  bool stop_ = false;
+  std::atomic<size_t> generation_{0};  // bumped under mutex_ for each job (release), read by helpers (acquire)
+  std::atomic<size_t> pending_{0};     // helpers still working on the current job
+  std::exception_ptr error_;           // guarded by mutex_
+  std::atomic<bool> stop_{false};
 };
 
 // Runs fn over [0, n) on the calling thread's pool, or inline. Work of fewer than 2 * min_per_thread items
