@@ -1,9 +1,8 @@
 #include "kernels/qgemm/qgemm.h"
 
 #include <cassert>
-#include <cstdio>
 
-#include "base/verbose.h"
+#include "kernels/dispatch.h"
 #include "kernels/qgemm/qgemm_kernels.h"
 #include "sparrow/error.h"
 
@@ -90,36 +89,15 @@ std::span<const QgemmKernel> qgemm_kernels() {
 }
 
 const QgemmKernel* find_qgemm(std::string_view name) {
-  for (const QgemmKernel& kernel : qgemm_kernels()) {
-    if (name == kernel.name) return &kernel;
-  }
-  return nullptr;
+  return find_kernel(qgemm_kernels(), name);
 }
 
 std::string qgemm_reject_reason(const QgemmKernel& kernel, base::Isa max_isa) {
-  base::Isa cpu = base::detected_isa();
-  if (kernel.isa > cpu)
-    return detail::concat("needs ", to_string(kernel.isa), ", this CPU has ", to_string(cpu));
-  if (kernel.isa > max_isa) {
-    return detail::concat("needs ", to_string(kernel.isa), ", above the cap ", to_string(max_isa));
-  }
-  return "";
+  return isa_reject_reason(kernel.isa, max_isa);
 }
 
 const QgemmKernel& select_qgemm(base::Isa max_isa) {
-  const bool verbose = base::verbose_enabled("dispatch");
-  for (const QgemmKernel& kernel : qgemm_kernels()) {
-    std::string reason = qgemm_reject_reason(kernel, max_isa);
-    if (reason.empty()) {
-      if (verbose)
-        std::fprintf(stderr, "sparrow dispatch: qgemm: chose %s (max isa %s)\n", kernel.name,
-                     to_string(max_isa));
-      return kernel;
-    }
-    if (verbose) std::fprintf(stderr, "sparrow dispatch: qgemm: skip %s: %s\n", kernel.name, reason.c_str());
-  }
-  fail("qgemm: no kernel runs at ISA level ", to_string(max_isa),
-       " (kernels.inc must end with the reference)");
+  return select_kernel(qgemm_kernels(), max_isa, "qgemm");
 }
 
 }  // namespace sparrow::kernels

@@ -1,9 +1,8 @@
 #include "kernels/sgemm/sgemm.h"
 
 #include <cassert>
-#include <cstdio>
 
-#include "base/verbose.h"
+#include "kernels/dispatch.h"
 #include "kernels/sgemm/sgemm_kernels.h"
 #include "sparrow/error.h"
 
@@ -45,36 +44,15 @@ std::span<const SgemmKernel> sgemm_kernels() {
 }
 
 const SgemmKernel* find_sgemm(std::string_view name) {
-  for (const SgemmKernel& kernel : sgemm_kernels()) {
-    if (name == kernel.name) return &kernel;
-  }
-  return nullptr;
+  return find_kernel(sgemm_kernels(), name);
 }
 
 std::string sgemm_reject_reason(const SgemmKernel& kernel, base::Isa max_isa) {
-  base::Isa cpu = base::detected_isa();
-  if (kernel.isa > cpu)
-    return detail::concat("needs ", to_string(kernel.isa), ", this CPU has ", to_string(cpu));
-  if (kernel.isa > max_isa) {
-    return detail::concat("needs ", to_string(kernel.isa), ", above the cap ", to_string(max_isa));
-  }
-  return "";
+  return isa_reject_reason(kernel.isa, max_isa);
 }
 
 const SgemmKernel& select_sgemm(base::Isa max_isa) {
-  const bool verbose = base::verbose_enabled("dispatch");
-  for (const SgemmKernel& kernel : sgemm_kernels()) {
-    std::string reason = sgemm_reject_reason(kernel, max_isa);
-    if (reason.empty()) {
-      if (verbose)
-        std::fprintf(stderr, "sparrow dispatch: sgemm: chose %s (max isa %s)\n", kernel.name,
-                     to_string(max_isa));
-      return kernel;
-    }
-    if (verbose) std::fprintf(stderr, "sparrow dispatch: sgemm: skip %s: %s\n", kernel.name, reason.c_str());
-  }
-  fail("sgemm: no kernel runs at ISA level ", to_string(max_isa),
-       " (kernels.inc must end with the reference)");
+  return select_kernel(sgemm_kernels(), max_isa, "sgemm");
 }
 
 }  // namespace sparrow::kernels

@@ -1,8 +1,6 @@
 #include "kernels/vmath/vmath.h"
 
-#include <cstdio>
-
-#include "base/verbose.h"
+#include "kernels/dispatch.h"
 #include "kernels/vmath/vmath_kernels.h"
 #include "sparrow/error.h"
 
@@ -50,35 +48,15 @@ std::span<const VmathKernels> vmath_kernels() {
 }
 
 const VmathKernels* find_vmath(std::string_view name) {
-  for (const VmathKernels& kernels : vmath_kernels()) {
-    if (name == kernels.name) return &kernels;
-  }
-  return nullptr;
+  return find_kernel(vmath_kernels(), name);
 }
 
 std::string vmath_reject_reason(const VmathKernels& kernels, base::Isa max_isa) {
-  base::Isa cpu = base::detected_isa();
-  if (kernels.isa > cpu)
-    return detail::concat("needs ", to_string(kernels.isa), ", this CPU has ", to_string(cpu));
-  if (kernels.isa > max_isa)
-    return detail::concat("needs ", to_string(kernels.isa), ", above the cap ", to_string(max_isa));
-  return "";
+  return isa_reject_reason(kernels.isa, max_isa);
 }
 
 const VmathKernels& select_vmath(base::Isa max_isa) {
-  const bool verbose = base::verbose_enabled("dispatch");
-  for (const VmathKernels& kernels : vmath_kernels()) {
-    std::string reason = vmath_reject_reason(kernels, max_isa);
-    if (reason.empty()) {
-      if (verbose)
-        std::fprintf(stderr, "sparrow dispatch: vmath: chose %s (max isa %s)\n", kernels.name,
-                     to_string(max_isa));
-      return kernels;
-    }
-    if (verbose) std::fprintf(stderr, "sparrow dispatch: vmath: skip %s: %s\n", kernels.name, reason.c_str());
-  }
-  fail("vmath: no kernel set runs at ISA level ", to_string(max_isa),
-       " (kernels.inc must end with the reference)");
+  return select_kernel(vmath_kernels(), max_isa, "vmath");
 }
 
 }  // namespace sparrow::kernels
