@@ -71,6 +71,9 @@ void AsyncRequest::execute(ExecutionScratch& scratch) {
     }
   }
   std::lock_guard lock(mutex_);
+  // Drop this thread's reference to the error under the lock: wait() may have returned it to a caller who
+  // reads it now, and the ordering is then visible to ThreadSanitizer (exception_ptr counts are not).
+  error = nullptr;
   if (callback_thread_ == std::this_thread::get_id()) callback_thread_ = {};
   if (state_ == State::callback) state_ = State::idle;
   --streams_inside_;
