@@ -10,14 +10,22 @@ namespace {
 
 thread_local ThreadPool* current_pool = nullptr;
 
-// Spins until done() or the budget runs out; true when done() held.
+void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+// Spins until done() or the budget runs out; true when done() held. It never yields: under contention a
+// sched_yield can cost a whole time slice, which turned a 100 us spin into milliseconds per node. When
+// threads outnumber cores a spinner wastes at most the budget before it sleeps.
 template <class Done>
 bool spin_until(Done done, std::chrono::microseconds budget) {
   const auto deadline = std::chrono::steady_clock::now() + budget;
   for (;;) {
     for (int i = 0; i < 64; ++i) {
       if (done()) return true;
-      __builtin_ia32_pause();
+      cpu_relax();
     }
     if (std::chrono::steady_clock::now() > deadline) return done();
   }
