@@ -28,10 +28,12 @@ void run_info(const InfoOptions& opt) {
   // What compilation makes of it: the kernel each linear layer runs on (a fused layer keeps its MatMul's name).
   CompiledModel compiled = core.compile_model(model);
   std::map<std::string, std::string> kernel_of;
+  std::map<std::string, double> zero_groups_of;
   std::map<std::string, int> kernels;
   for (const LayerInfo& l : compiled.layers()) {
     if (l.type == "Parameter" || l.type == "Const" || l.type == "Result") continue;
     kernel_of[l.name] = l.exec_type;
+    if (l.weight_zero_groups >= 0) zero_groups_of[l.name] = l.weight_zero_groups;
     ++kernels[l.exec_type + " (" + l.type + ")"];
   }
   auto kernel_for = [&](const std::string& name) {
@@ -43,13 +45,15 @@ void run_info(const InfoOptions& opt) {
   nlohmann::json linear = nlohmann::json::array();
   for (const LayerInfo& l : layers) {
     ++histogram[l.type];
-    if (!l.weight_shape.empty())
+    if (!l.weight_shape.empty()) {
       linear.push_back({{"name", l.name},
                         {"weight_shape", l.weight_shape},
                         {"weight_type", std::string(to_string(l.weight_type))},
                         {"zero_fraction", l.weight_zero_fraction},
                         {"weight_bytes", l.weight_bytes},
                         {"kernel", kernel_for(l.name)}});
+      if (zero_groups_of.count(l.name)) linear.back()["zero_4groups"] = zero_groups_of[l.name];
+    }
   }
   std::error_code ec;
   auto bin = xml;
@@ -83,13 +87,16 @@ void run_info(const InfoOptions& opt) {
   std::printf("\nOps (%zu nodes)\n", layers.size());
   for (const auto& [type, count] : histogram) std::printf("  %-24s %d\n", type.c_str(), count);
   if (!linear.empty()) {
-    std::printf("\nLinear layers (%zu)\n  %-56s %-14s %-5s %7s  %s\n", linear.size(), "name", "weight", "type",
-                "zeros", "kernel");
+    std::printf("\nLinear layers (%zu)\n  %-56s %-14s %-5s %7s %9s  %s\n", linear.size(), "name", "weight", "type",
+                "zeros", "0-groups", "kernel");
     double zeros = 0, total = 0;
     for (const LayerInfo& l : layers) {
       if (l.weight_shape.empty()) continue;
-      std::printf("  %-56s %-14s %-5s %6.2f%%  %s\n", l.name.c_str(), to_string(l.weight_shape).c_str(),
-                  std::string(to_string(l.weight_type)).c_str(), 100 * l.weight_zero_fraction,
+      // All-zero groups of 4 input channels, for the layers a kernel packed.
+      char groups[16] = "-";
+      if (zero_groups_of.count(l.name)) std::snprintf(groups, sizeof groups, "%.2f%%", 100 * zero_groups_of[l.name]);
+      std::printf("  %-56s %-14s %-5s %6.2f%% %9s  %s\n", l.name.c_str(), to_string(l.weight_shape).c_str(),
+                  std::string(to_string(l.weight_type)).c_str(), 100 * l.weight_zero_fraction, groups,
                   kernel_for(l.name).c_str());
       double n = static_cast<double>(shape_size(l.weight_shape));
       zeros += l.weight_zero_fraction * n;

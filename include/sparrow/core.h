@@ -43,6 +43,9 @@ struct LayerInfo {
   ElementType weight_type = ElementType::undefined;
   double weight_zero_fraction = 0;  // zeros among the stored weight values
   size_t weight_bytes = 0;
+  // For an int8 layer that a kernel packed (compiled models): the share of groups of 4 consecutive input
+  // channels whose weights are all zero, the work a group-skipping sparse kernel drops; -1 elsewhere.
+  double weight_zero_groups = -1;
 };
 
 // Time spent in one node of the compiled graph during a request's last inference (PERF_COUNT must be on).

@@ -6,7 +6,7 @@ namespace sparrow {
 std::vector<LayerInfo> describe_layers(const graph::Graph& g) {
   std::vector<LayerInfo> layers;
   for (const graph::Node* n : g.topological_order()) {
-    LayerInfo info{n->name, n->type, n->version, n->exec_type, {}, {}, ElementType::undefined, 0, 0};
+    LayerInfo info{n->name, n->type, n->version, n->exec_type, {}, {}, ElementType::undefined, 0, 0, -1};
     for (size_t i = 0; i < n->outputs.size(); ++i) {
       const graph::OutputPort& o = n->outputs[i];
       info.outputs.push_back({i, o.names.empty() ? n->name : o.names[0], o.names, o.type, o.shape});
@@ -16,6 +16,7 @@ std::vector<LayerInfo> describe_layers(const graph::Graph& g) {
       info.weight_type = n->packed_weights->type;
       info.weight_zero_fraction = n->packed_weights->zero_fraction;
       info.weight_bytes = n->packed_weights->bytes;
+      info.weight_zero_groups = n->packed_weights->zero_group_fraction;
     } else if (n->type == "MatMul" || n->type == "QuantizedMatMul") {
       if (const graph::Node* w = graph::weight_constant(*n)) {
         info.weight_shape = w->value.shape();

@@ -47,6 +47,7 @@ struct Node {
     Shape shape;
     ElementType type = ElementType::undefined;
     double zero_fraction = 0;
+    double zero_group_fraction = 0;  // all-zero groups of 4 input channels (graph/weights.h)
     size_t bytes = 0;
   };
   std::optional<WeightSummary> packed_weights;

@@ -1,6 +1,9 @@
 #include "graph/weights.h"
 
+#include <algorithm>
 #include <cstring>
+
+#include "sparrow/error.h"
 
 namespace sparrow::graph {
 
@@ -53,6 +56,25 @@ double zero_fraction(const Tensor& t) {
     }
   }
   return static_cast<double>(zeros) / static_cast<double>(t.size());
+}
+
+double zero_group_fraction(const Tensor& nk, size_t group) {
+  SPARROW_CHECK(nk.element_type() == ElementType::i8 && nk.shape().size() == 2 && group > 0,
+                "zero_group_fraction: expected an i8 [N, K] matrix and a group size, found ",
+                to_string(nk.element_type()), " ", to_string(nk.shape()));
+  const size_t N = static_cast<size_t>(nk.shape()[0]), K = static_cast<size_t>(nk.shape()[1]);
+  if (N == 0 || K == 0) return 0.0;
+  const int8_t* w = nk.data<int8_t>();
+  size_t groups = 0, zero = 0;
+  for (size_t n = 0; n < N; ++n) {
+    for (size_t k0 = 0; k0 < K; k0 += group) {
+      bool all_zero = true;
+      for (size_t k = k0; k < std::min(K, k0 + group); ++k) all_zero = all_zero && w[n * K + k] == 0;
+      zero += all_zero;
+      ++groups;
+    }
+  }
+  return static_cast<double>(zero) / static_cast<double>(groups);
 }
 
 }  // namespace sparrow::graph

@@ -13,4 +13,10 @@ const Node* weight_constant(const Node& matmul);
 // Fraction of elements equal to zero (either sign for floats). 0 for an empty tensor.
 double zero_fraction(const Tensor& t);
 
+// For an i8 weight matrix stored [N][K] (output channels x input channels): the fraction of groups of
+// `group` consecutive input channels of one output channel that are all zero; a row's last group may be
+// shorter. VNNI multiplies 4 input channels at once, so with group = 4 this is the share of work a sparse
+// kernel that skips all-zero groups can drop. 0 for an empty tensor; throws for other types or ranks.
+double zero_group_fraction(const Tensor& nk, size_t group);
+
 }  // namespace sparrow::graph

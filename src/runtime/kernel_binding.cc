@@ -378,8 +378,9 @@ KernelBindings bind_kernels(graph::Graph& graph, base::Isa max_isa) {
       // The kernel keeps its packed copy; the int8 Const's own is released once summarised (no other reader).
       graph::Node* w = node->inputs[1].node;
       if (readers[w] == 1) {
-        node->packed_weights = graph::Node::WeightSummary{w->value.shape(), w->value.element_type(),
-                                                          graph::zero_fraction(w->value), w->value.byte_size()};
+        node->packed_weights =
+            graph::Node::WeightSummary{w->value.shape(), w->value.element_type(), graph::zero_fraction(w->value),
+                                       graph::zero_group_fraction(w->value, 4), w->value.byte_size()};
         w->value = Tensor();
       }
     } else if (node->type == "MatMul" && f32_in_out(*node) && node->input_is_constant(1) &&
