@@ -7,6 +7,7 @@
 #include "graph/op_registry.h"
 #include "graph/ops/op_utils.h"
 #include "graph/shape_inference.h"
+#include "passes/rewrite.h"
 
 namespace sparrow::passes {
 namespace {
@@ -14,21 +15,9 @@ namespace {
 using graph::Edge;
 using graph::Node;
 
-using Consumers = std::map<const Node*, std::vector<Node*>>;
-
 bool is_f32_rank4(const Edge& e) {
   const graph::OutputPort& p = e.node->outputs[e.port];
   return p.type == ElementType::f32 && !p.shape.rank_is_dynamic() && p.shape.rank() == 4;
-}
-
-bool only_reader(const Consumers& consumers, const Node* n, const Node* reader) {
-  auto it = consumers.find(n);
-  return it != consumers.end() && it->second.size() == 1 && it->second[0] == reader;
-}
-
-bool single_reader(const Consumers& consumers, const Node* n) {
-  auto it = consumers.find(n);
-  return it != consumers.end() && it->second.size() == 1;
 }
 
 // The f32 value of a Const with one element and rank <= 4, or nothing.
@@ -109,18 +98,10 @@ std::optional<Scores> scores_chain(const Consumers& consumers, Node* n) {
   return s;
 }
 
-std::string float_text(float v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v));
-  return buf;
-}
-
 }  // namespace
 
 int fuse_attention(graph::Graph& graph) {
-  Consumers consumers;
-  for (const auto& n : graph.nodes())
-    for (const Edge& e : n->inputs) consumers[e.node].push_back(n.get());
+  Consumers consumers = consumers_of(graph);
 
   int fused = 0;
   for (Node* sm : graph.topological_order()) {
@@ -180,17 +161,10 @@ int fuse_attention(graph::Graph& graph) {
     if (scores->scale) att->attrs.set("scale", float_text(scores->scale_value));
     for (const Node* n : {mm, scores->scale, add, sm, ctx, last == ctx ? nullptr : last})
       if (n) att->fused_names.push_back(n->name);
-    // Typed now: later matches in this pass look at the types of what they read.
-    att->outputs = graph::infer_node(*att);
-    att->outputs[0].names = last->outputs[0].names;
-    graph.replace_uses({last, 0}, {att, 0});
+    replace_output(graph, last, att);
     ++fused;
   }
-  if (fused) {
-    graph.remove_dead_nodes();
-    graph::infer_shapes(graph, graph::DeclaredShapes::kReplace);
-  }
-  return fused;
+  return finish_rewrites(graph, fused);
 }
 
 }  // namespace sparrow::passes

@@ -7,19 +7,13 @@
 #include "graph/op_registry.h"
 #include "graph/ops/op_utils.h"
 #include "graph/shape_inference.h"
+#include "passes/rewrite.h"
 
 namespace sparrow::passes {
 namespace {
 
 using graph::Edge;
 using graph::Node;
-
-using Consumers = std::map<const Node*, std::vector<Node*>>;
-
-bool only_reader(const Consumers& consumers, const Node* n, const Node* reader) {
-  auto it = consumers.find(n);
-  return it != consumers.end() && it->second.size() == 1 && it->second[0] == reader;
-}
 
 // A Gather of rows of an f32 [V, H] constant, read only by `reader`.
 bool embedding_lookup(const Consumers& consumers, const Edge& e, const Node* reader) {
@@ -58,9 +52,7 @@ std::optional<std::vector<Node*>> lookups(const Consumers& consumers, Node* add,
 }  // namespace
 
 int fuse_embeddings(graph::Graph& graph) {
-  Consumers consumers;
-  for (const auto& n : graph.nodes())
-    for (const Edge& e : n->inputs) consumers[e.node].push_back(n.get());
+  Consumers consumers = consumers_of(graph);
 
   int fused = 0;
   std::vector<Node*> order = graph.topological_order();
@@ -92,16 +84,10 @@ int fuse_embeddings(graph::Graph& graph) {
     Node* sum = graph.add_node("EmbeddingSum", 1, add->name + "/embedding_sum", inputs, 1);
     sum->attrs.set("negative_indices", v8 ? "true" : "false");
     sum->fused_names = names;
-    sum->outputs = graph::infer_node(*sum);
-    sum->outputs[0].names = add->outputs[0].names;
-    graph.replace_uses({add, 0}, {sum, 0});
+    replace_output(graph, add, sum);
     ++fused;
   }
-  if (fused) {
-    graph.remove_dead_nodes();
-    graph::infer_shapes(graph, graph::DeclaredShapes::kReplace);
-  }
-  return fused;
+  return finish_rewrites(graph, fused);
 }
 
 }  // namespace sparrow::passes

@@ -6,19 +6,13 @@
 #include "graph/op_registry.h"
 #include "graph/ops/op_utils.h"
 #include "graph/shape_inference.h"
+#include "passes/rewrite.h"
 
 namespace sparrow::passes {
 namespace {
 
 using graph::Edge;
 using graph::Node;
-
-using Consumers = std::map<const Node*, std::vector<Node*>>;
-
-bool single_reader(const Consumers& consumers, const Node* n) {
-  auto it = consumers.find(n);
-  return it != consumers.end() && it->second.size() == 1;
-}
 
 bool is_f32(const Edge& e) { return e.node->outputs[e.port].type == ElementType::f32; }
 
@@ -53,9 +47,7 @@ bool numpy_broadcast(const Node* n) { return n->attrs.get_lowercase("auto_broadc
 }  // namespace
 
 int fuse_layernorm(graph::Graph& graph) {
-  Consumers consumers;
-  for (const auto& n : graph.nodes())
-    for (const Edge& e : n->inputs) consumers[e.node].push_back(n.get());
+  Consumers consumers = consumers_of(graph);
 
   int fused = 0;
   for (Node* mvn : graph.topological_order()) {
@@ -96,17 +88,10 @@ int fuse_layernorm(graph::Graph& graph) {
     ln->attrs.set("eps_mode", mvn->attrs.get_string("eps_mode"));
     for (const Node* f : {mvn, mul, add}) names.push_back(f->name);
     ln->fused_names = names;
-    // Typed now: later matches in this pass look at the types of what they read.
-    ln->outputs = graph::infer_node(*ln);
-    ln->outputs[0].names = add->outputs[0].names;
-    graph.replace_uses({add, 0}, {ln, 0});
+    replace_output(graph, add, ln);
     ++fused;
   }
-  if (fused) {
-    graph.remove_dead_nodes();
-    graph::infer_shapes(graph, graph::DeclaredShapes::kReplace);
-  }
-  return fused;
+  return finish_rewrites(graph, fused);
 }
 
 }  // namespace sparrow::passes

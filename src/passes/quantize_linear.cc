@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "graph/shape_inference.h"
+#include "passes/rewrite.h"
 
 namespace sparrow::passes {
 namespace {
@@ -153,13 +154,6 @@ std::optional<ActivationQuantizer> activation_quantizer(const Node* fq) {
   return a;
 }
 
-// Attributes are text: nine significant digits give back the exact float.
-std::string float_text(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(static_cast<float>(v)));
-  return buf;
-}
-
 Tensor f32_vector(const std::vector<double>& v) {
   Tensor t(ElementType::f32, {static_cast<int64_t>(v.size())});
   for (size_t i = 0; i < v.size(); ++i) t.data<float>()[i] = static_cast<float>(v[i]);
@@ -169,9 +163,7 @@ Tensor f32_vector(const std::vector<double>& v) {
 }  // namespace
 
 int quantize_linear(graph::Graph& graph) {
-  std::map<const Node*, std::vector<Node*>> consumers;
-  for (const auto& n : graph.nodes())
-    for (const Edge& e : n->inputs) consumers[e.node].push_back(n.get());
+  Consumers consumers = consumers_of(graph);
 
   std::map<const Node*, Node*> quantize_of;  // activation FakeQuantize -> its Quantize
   int rewritten = 0;
@@ -230,11 +222,7 @@ int quantize_linear(graph::Graph& graph) {
     graph.replace_uses({last, 0}, {qmm, 0});
     ++rewritten;
   }
-  if (rewritten) {
-    graph.remove_dead_nodes();
-    graph::infer_shapes(graph, graph::DeclaredShapes::kReplace);
-  }
-  return rewritten;
+  return finish_rewrites(graph, rewritten);
 }
 
 }  // namespace sparrow::passes

@@ -5,6 +5,7 @@
 
 #include "graph/op_registry.h"
 #include "graph/shape_inference.h"
+#include "passes/rewrite.h"
 
 namespace sparrow::passes {
 namespace {
@@ -12,15 +13,8 @@ namespace {
 using graph::Edge;
 using graph::Node;
 
-std::map<const Node*, std::vector<Node*>> consumers_of(const graph::Graph& graph) {
-  std::map<const Node*, std::vector<Node*>> out;
-  for (const auto& n : graph.nodes())
-    for (const Edge& e : n->inputs) out[e.node].push_back(n.get());
-  return out;
-}
-
 // A QuantizedMatMul read only by `reader`, with nothing in its epilogue yet past `allowed`.
-Node* linear_feeding(std::map<const Node*, std::vector<Node*>>& consumers, const Node* reader, bool activation_ok) {
+Node* linear_feeding(Consumers& consumers, const Node* reader, bool activation_ok) {
   Node* m = reader->inputs[0].node;
   if (m->type != "QuantizedMatMul" || reader->inputs[0].port != 0 || consumers[m].size() != 1) return nullptr;
   if (m->attrs.has("quantize_levels")) return nullptr;
@@ -30,9 +24,7 @@ Node* linear_feeding(std::map<const Node*, std::vector<Node*>>& consumers, const
 
 void fold(graph::Graph& graph, Node* m, Node* folded) {
   m->fused_names.push_back(folded->name);
-  m->outputs = graph::infer_node(*m);
-  m->outputs[0].names = folded->outputs[0].names;
-  graph.replace_uses({folded, 0}, {m, 0});
+  replace_output(graph, folded, m);
 }
 
 std::string upper(std::string s) {
@@ -66,11 +58,7 @@ int quantized_epilogue(graph::Graph& graph) {
     fold(graph, m, q);
     ++folded;
   }
-  if (folded) {
-    graph.remove_dead_nodes();
-    graph::infer_shapes(graph, graph::DeclaredShapes::kReplace);
-  }
-  return folded;
+  return finish_rewrites(graph, folded);
 }
 
 }  // namespace sparrow::passes
