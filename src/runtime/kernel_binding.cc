@@ -163,7 +163,9 @@ class AttentionBinding final : public BoundKernel {
     const float* mask = g.has_mask ? in[3].data<float>() : nullptr;
     float* o = out.data<float>();
     base::parallel_for(g.B * g.H, [&](size_t begin, size_t end) {
-      std::vector<float> s(g.Sq * g.Sk);
+      // Per-thread scores, kept from one inference to the next (no allocation once warm).
+      thread_local std::vector<float> s;
+      if (s.size() < g.Sq * g.Sk) s.resize(g.Sq * g.Sk);
       for (size_t bh = begin; bh < end; ++bh) {
         const size_t b = bh / g.H, h = bh % g.H;
         const float* kb = k + b * g.k[0] + h * g.k[1];
