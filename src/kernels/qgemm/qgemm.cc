@@ -10,7 +10,7 @@ namespace sparrow::kernels {
 namespace qgemm {
 
 enum KernelIndex : size_t {
-#define SPARROW_QGEMM_KERNEL(isa, name, MR, NR, KR) name##_index,
+#define SPARROW_QGEMM_KERNEL(isa, feature, format, name, MR, NR, KR) name##_index,
 #include "kernels/qgemm/kernels.inc"
 #undef SPARROW_QGEMM_KERNEL
   kKernelCount
@@ -18,7 +18,7 @@ enum KernelIndex : size_t {
 
 extern const QgemmKernel kKernels[kKernelCount];
 
-using PackedBytesFn = size_t (*)(size_t N, size_t K);
+using PackedBytesFn = size_t (*)(const int8_t* wei, size_t N, size_t K);
 using PackFn = void (*)(const int8_t* wei, size_t N, size_t K, void* packed);
 using RunS32Fn = void (*)(const Call& call, int32_t* dst, size_t dst_stride);
 using RunF32Fn = void (*)(const Call& call, const float* alpha, const float* beta, float* dst,
@@ -31,7 +31,7 @@ void pack(const int8_t* wei, size_t N, size_t K, QgemmWeights& out) {
   out.kernel = &kKernels[I];
   out.N = N;
   out.K = K;
-  out.packed = base::AlignedBuffer(Bytes(N, K));
+  out.packed = base::AlignedBuffer(Bytes(wei, N, K));
   Pack(wei, N, K, out.packed.data());
   out.col_sums.assign(N, 0);
   for (size_t n = 0; n < N; ++n) {
@@ -67,9 +67,11 @@ void run_f32(size_t M, size_t n_begin, size_t n_end, const uint8_t* src, size_t 
 }
 
 const QgemmKernel kKernels[kKernelCount] = {
-#define SPARROW_QGEMM_KERNEL(isa, name, MR, NR, KR)       \
+#define SPARROW_QGEMM_KERNEL(isa, feature, format, name, MR, NR, KR)       \
   {#name,                                                 \
    base::Isa::isa,                                        \
+   CpuFeature::feature,                                   \
+   WeightFormat::format,                                  \
    MR,                                                    \
    NR,                                                    \
    KR,                                                    \
@@ -92,12 +94,41 @@ const QgemmKernel* find_qgemm(std::string_view name) {
   return find_kernel(qgemm_kernels(), name);
 }
 
-std::string qgemm_reject_reason(const QgemmKernel& kernel, base::Isa max_isa) {
-  return isa_reject_reason(kernel.isa, max_isa);
+const char* to_string(WeightFormat format) {
+  switch (format) {
+    case WeightFormat::dense:
+      return "dense";
+    case WeightFormat::bitmask:
+      return "bitmask";
+    case WeightFormat::groups:
+      return "groups";
+  }
+  return "?";
 }
 
-const QgemmKernel& select_qgemm(base::Isa max_isa) {
-  return select_kernel(qgemm_kernels(), max_isa, "qgemm");
+std::string qgemm_reject_reason(const QgemmKernel& kernel, base::Isa max_isa) {
+  std::string reason = isa_reject_reason(kernel.isa, max_isa);
+  if (reason.empty() && kernel.feature == CpuFeature::vbmi2 && !base::has_avx512_vbmi2())
+    reason = "needs avx512vbmi2, not on this CPU";
+  return reason;
+}
+
+const QgemmKernel& select_qgemm(base::Isa max_isa, WeightFormat format) {
+  const bool verbose = base::verbose_enabled("dispatch");
+  for (const QgemmKernel& k : qgemm_kernels()) {
+    if (k.format != format) continue;
+    const std::string reason = qgemm_reject_reason(k, max_isa);
+    if (reason.empty()) {
+      if (verbose)
+        std::fprintf(stderr, "sparrow dispatch: qgemm %s: chose %s (max isa %s)\n", to_string(format), k.name,
+                     to_string(max_isa));
+      return k;
+    }
+    if (verbose)
+      std::fprintf(stderr, "sparrow dispatch: qgemm %s: skip %s: %s\n", to_string(format), k.name, reason.c_str());
+  }
+  fail("qgemm: no ", to_string(format), " kernel runs at ISA level ", to_string(max_isa),
+       " (each format in kernels.inc must end with its reference)");
 }
 
 }  // namespace sparrow::kernels

@@ -17,7 +17,16 @@
 //   kernels and ISAs too. col_sums[n] = sum_k wei[n][k] lets the caller fold an activation zero point zp
 //   into beta: sum_k (q[m][k] - zp) * wei[n][k] = acc[m][n] - zp * col_sums[n].
 //
-// Packing (opaque to callers; the layout of the optimized kernels, "NRxKR" blocks)
+// Weight formats (docs/weight_formats.md): every kernel computes the same acc; they differ in how the packed
+// weights are stored and which multiplications they skip.
+//   dense    every weight, in the layout below.
+//   bitmask  one bit per weight plus the non-zero bytes packed; expanded into the dense layout in registers
+//            inside the product (about a third of the bytes at 80% zeros; every multiplication still runs).
+//   groups   per output channel, only its 4-groups of consecutive K values that hold a non-zero, with their
+//            indices; all-zero groups cost nothing.
+// The packed size of a sparse format depends on the values, which pack() measures.
+//
+// Packing of the dense format (opaque to callers; the layout of the optimized kernels, "NRxKR" blocks)
 //   Columns are grouped into panels of n_block (NR) columns; the last panel is padded with zero columns.
 //   Within a panel, K is cut into groups of 4 (the last group padded with zeros) and each group stores, for
 //   each of the NR columns, its 4 (or 2 x 2 widened) consecutive K values in one 32-bit lane, so one vector
@@ -66,6 +75,14 @@ namespace sparrow::kernels {
 
 struct QgemmKernel;
 
+enum class WeightFormat { dense, bitmask, groups };
+inline constexpr WeightFormat kAllWeightFormats[] = {WeightFormat::dense, WeightFormat::bitmask,
+                                                     WeightFormat::groups};
+const char* to_string(WeightFormat format);
+
+// A CPU feature a kernel needs beyond its ISA level.
+enum class CpuFeature { none, vbmi2 };
+
 // Weights packed for one kernel; immutable after pack, shared read-only by all threads and streams.
 struct QgemmWeights {
   const QgemmKernel* kernel = nullptr;  // the kernel these were packed for (only it may run them)
@@ -81,8 +98,10 @@ struct QgemmEpilogue {
 };
 
 struct QgemmKernel {
-  const char* name;  // qgemm_u8s8s32_8x48c4_avx512vnni, ...
-  base::Isa isa;     // the lowest ISA level it needs
+  const char* name;     // qgemm_u8s8s32_8x48c4_avx512vnni, ...
+  base::Isa isa;        // the lowest ISA level it needs
+  CpuFeature feature;   // and a feature beyond that level (vbmi2: vpexpandb), or none
+  WeightFormat format;  // how pack() stores the weights
   size_t m_tile;     // MR: rows per register tile (informational: any M is accepted)
   size_t n_block;    // NR: column granularity for splitting work between threads
   size_t k_group;    // KR: K values per 32-bit lane of the packed layout (informational)
@@ -97,19 +116,19 @@ struct QgemmKernel {
                   const QgemmWeights& wei, const QgemmEpilogue& ep, float* dst, size_t dst_stride);
 };
 
-// Every compiled kernel in preference order (kernels.inc), the reference last.
+// Every compiled kernel in preference order within each format (kernels.inc), the dense reference last.
 std::span<const QgemmKernel> qgemm_kernels();
 
 // The kernel of that name, or nullptr.
 const QgemmKernel* find_qgemm(std::string_view name);
 
-// Why `kernel` may not run under `max_isa` on this CPU ("needs avx512vnni, above the cap avx2"), or ""
-// when it may.
+// Why `kernel` may not run under `max_isa` on this CPU ("needs avx512vnni, above the cap avx2", "needs
+// avx512vbmi2, not on this CPU"), or "" when it may.
 std::string qgemm_reject_reason(const QgemmKernel& kernel, base::Isa max_isa);
 
-// The first kernel whose ISA is <= max_isa and that this CPU supports (the reference always qualifies).
-// With SPARROW_VERBOSE=dispatch, prints each rejected kernel with its reason and the choice to stderr.
-// Callers pass base::max_isa() unless they test a level on purpose.
-const QgemmKernel& select_qgemm(base::Isa max_isa);
+// The first kernel of `format` whose ISA is <= max_isa and that this CPU supports (each format's reference
+// always qualifies). With SPARROW_VERBOSE=dispatch, prints each rejected kernel with its reason and the
+// choice to stderr. Callers pass base::max_isa() unless they test a level on purpose.
+const QgemmKernel& select_qgemm(base::Isa max_isa, WeightFormat format = WeightFormat::dense);
 
 }  // namespace sparrow::kernels

@@ -105,7 +105,7 @@ void for_each_tile(const Call& c, size_t panel_bytes, const Tiles& tiles) {
 // packed_bytes<NR>(N, K), pack<NR>(wei, N, K, void* out) and run<MR, NR>(call, out) with out = OutS32 or
 // OutF32, at the tile sizes kernels.inc gives.
 #define SPARROW_QGEMM_DEFINE_KERNEL(name)                                                                    \
-  size_t name##_packed_bytes(size_t N, size_t K) {                                                           \
+  size_t name##_packed_bytes(const int8_t*, size_t N, size_t K) {                                            \
     return packed_bytes<name##_tile.nr>(N, K);                                                               \
   }                                                                                                          \
   void name##_pack(const int8_t* wei, size_t N, size_t K, void* packed) {                                    \

@@ -22,11 +22,12 @@ struct Call {
   size_t N, K;
 };
 
-// name_packed_bytes: the storage the packed layout needs; name_pack: writes it into `packed`, which the
-// caller allocated (64-byte aligned) and zero-filled; name_run_s32 / name_run_f32: the two outputs.
-#define SPARROW_QGEMM_KERNEL(isa, name, MR, NR, KR)                       \
+// name_packed_bytes: the storage the packed layout needs for these weights (sparse formats depend on the
+// values; dense ones read only N and K); name_pack: writes it into `packed`, which the caller allocated
+// (64-byte aligned) and zero-filled; name_run_s32 / name_run_f32: the two outputs.
+#define SPARROW_QGEMM_KERNEL(isa, feature, format, name, MR, NR, KR)                       \
   inline constexpr Tile name##_tile{MR, NR, KR};                          \
-  size_t name##_packed_bytes(size_t N, size_t K);                         \
+  size_t name##_packed_bytes(const int8_t* wei, size_t N, size_t K);                         \
   void name##_pack(const int8_t* wei, size_t N, size_t K, void* packed);  \
   void name##_run_s32(const Call& call, int32_t* dst, size_t dst_stride); \
   void name##_run_f32(const Call& call, const float* alpha, const float* beta, float* dst, size_t dst_stride);

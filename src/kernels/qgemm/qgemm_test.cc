@@ -7,6 +7,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdio>
@@ -219,6 +221,60 @@ TEST_P(QgemmConformance, ExtremeValues) {
   }
 }
 
+// Sparse weights, as pruned models have them: a share of zeros placed at random, one weight at a time
+// (unstructured) or in whole 4-groups of consecutive K values (4-block, the pattern VNNI-friendly pruning
+// leaves), plus all-zero output channels and groups at the ends of K. Every kernel of every format must give
+// the exact sums; the sparse formats are the ones this exercises, the dense ones must not care.
+void zero_out(Problem& p, double fraction, bool block4, std::mt19937_64& rng) {
+  const size_t unit = block4 ? 4 : 1;
+  const size_t units_per_row = (p.K + unit - 1) / unit, units = p.N * units_per_row;
+  std::vector<size_t> order(units);
+  for (size_t i = 0; i < units; ++i) order[i] = i;
+  std::shuffle(order.begin(), order.end(), rng);
+  const auto zeroed = static_cast<size_t>(fraction * static_cast<double>(units) + 0.5);
+  for (size_t i = 0; i < zeroed; ++i) {
+    const size_t n = order[i] / units_per_row, k0 = order[i] % units_per_row * unit;
+    for (size_t k = k0; k < std::min(p.K, k0 + unit); ++k) p.wei[n * p.K + k] = 0;
+  }
+  // Non-zeros that remain are never 0 by chance: a zero that the generator drew is just another zero.
+}
+
+TEST_P(QgemmConformance, SparseWeightsAtEveryDensity) {
+  constexpr double kFractions[] = {0.0, 1.0 / 64, 0.5, 0.8, 0.95, 1.0};
+  constexpr std::array<size_t, 3> kShapes[] = {{1, 17, 5},    {9, 33, 67},   {3, 31, 65},  {64, 100, 768},
+                                               {65, 48, 768}, {17, 96, 3072}, {8, 1, 4},   {16, 49, 260}};
+  for (bool block4 : {false, true}) {
+    for (double fraction : kFractions) {
+      for (auto [M, N, K] : kShapes) {
+        Problem p = random_problem(M, N, K, rng_);
+        zero_out(p, fraction, block4, rng_);
+        QgemmWeights w = pack(kernel(), p);
+        ASSERT_TRUE(check(kernel(), w, p, full_range(p)))
+            << (block4 ? "4-block" : "unstructured") << " zeros " << fraction;
+      }
+    }
+  }
+}
+
+TEST_P(QgemmConformance, AllZeroChannelsAndEdgeGroups) {
+  for (auto [M, N, K] : {std::array<size_t, 3>{9, 67, 131}, {64, 48, 768}, {1, 16, 4}}) {
+    Problem p = random_problem(M, N, K, rng_);
+    zero_out(p, 0.8, false, rng_);
+    for (size_t n = 0; n < N; n += 3) std::fill_n(&p.wei[n * K], K, int8_t{0});  // whole output channels
+    for (size_t n = 1; n < N; n += 3) {
+      std::fill_n(&p.wei[n * K], std::min<size_t>(4, K), int8_t{0});  // the first group
+      for (size_t k = K / 4 * 4; k < K; ++k) p.wei[n * K + k] = 0;    // the tail group
+    }
+    for (size_t n = 2; n < N; n += 3) p.wei[n * K + K - 1] = -128;  // a lone non-zero at the end of K
+    QgemmWeights w = pack(kernel(), p);
+    ASSERT_TRUE(check(kernel(), w, p, full_range(p)));
+    const size_t nb = kernel().n_block;
+    if (N > nb) {
+      ASSERT_TRUE(check(kernel(), w, p, {nb, N, K + 3, N + 1}));
+    }
+  }
+}
+
 // Two threads, disjoint column ranges, one packed copy of the weights.
 TEST_P(QgemmConformance, ThreadsShareWeights) {
   Problem p = random_problem(16, 768, 768, rng_);
@@ -237,7 +293,7 @@ TEST_P(QgemmConformance, ThreadsShareWeights) {
 }
 
 constexpr const char* kKernelNames[] = {
-#define SPARROW_QGEMM_KERNEL(isa, name, MR, NR, KR) #name,
+#define SPARROW_QGEMM_KERNEL(isa, feature, format, name, MR, NR, KR) #name,
 #include "kernels/qgemm/kernels.inc"
 #undef SPARROW_QGEMM_KERNEL
 };
@@ -303,7 +359,7 @@ TEST(QgemmDispatch, VerboseDispatchPrintsEachRejectionWithItsReason) {
   std::string log = testing::internal::GetCapturedStderr();
   unsetenv("SPARROW_VERBOSE");
   EXPECT_STREQ(chosen.name, "qgemm_u8s8s32_ref");
-  EXPECT_NE(log.find("sparrow dispatch: qgemm: skip qgemm_u8s8s32_8x48c4_avx512vnni: needs avx512vnni"),
+  EXPECT_NE(log.find("sparrow dispatch: qgemm dense: skip qgemm_u8s8s32_8x48c4_avx512vnni: needs avx512vnni"),
             std::string::npos)
       << log;
   EXPECT_NE(log.find("skip qgemm_u8s8s32_4x16c2_avx2: needs avx2"), std::string::npos) << log;
