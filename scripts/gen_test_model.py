@@ -38,6 +38,9 @@ def parse_args(argv):
     ap.add_argument("--weights", choices=["fq", "compressed"], default="compressed",
                     help="int8 weight pattern: f32 Const->FakeQuantize(255) or i8 Const->Convert->Multiply")
     ap.add_argument("--sparsity", type=float, default=0.8, help="zero fraction per encoder Linear; 0 = dense")
+    ap.add_argument("--sparsity-pattern", choices=["unstructured", "block4"], default="unstructured",
+                    help="which weights --sparsity zeroes: single weights by magnitude, or blocks of 4 consecutive "
+                         "input channels by L2 norm (VNNI-friendly 4-block pruning)")
     ap.add_argument("--layernorm", choices=["mvn", "decomposed", "decomposed-mul"], default="mvn")
     ap.add_argument("--gelu", choices=["gelu", "erf"], default="gelu")
     ap.add_argument("--shapes", choices=["dynamic", "static"], default="dynamic")
@@ -64,6 +67,7 @@ def parse_args(argv):
         ap.error("--static-shape needs B>=1 and 1<=S<=max-pos")
     cfg.update(preset=a.preset, type_vocab=a.type_vocab, labels=a.labels, seed=a.seed, precision=a.precision,
                weights=a.weights if a.precision == "int8" else None, sparsity=a.sparsity,
+               sparsity_pattern=a.sparsity_pattern,
                layernorm=a.layernorm, gelu=a.gelu, shapes=a.shapes, mask_broadcast=a.mask_broadcast,
                f16_embeddings=a.f16_embeddings, eps=a.eps,
                static_batch=sb if a.shapes == "static" else None,

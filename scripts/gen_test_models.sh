@@ -20,6 +20,7 @@ variants=(
   "tiny-int8-mul-maskadd-f16emb|--preset tiny --precision int8 --weights fq --layernorm decomposed-mul --mask-broadcast add --f16-embeddings"
   "bertbase2-fp32|--preset bert-base --layers 2 --precision fp32"
   "bertbase2-int8-compressed|--preset bert-base --layers 2 --precision int8 --weights compressed"
+  "bertbase2-int8-block4|--preset bert-base --layers 2 --precision int8 --weights compressed --sparsity-pattern block4"
   "bertbase2-int8-fq-decomposed-erf|--preset bert-base --layers 2 --precision int8 --weights fq --layernorm decomposed --gelu erf"
   "bertbase-int8-compressed-f16emb|--preset bert-base --precision int8 --weights compressed --f16-embeddings"
 )

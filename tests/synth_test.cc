@@ -260,6 +260,26 @@ TEST_F(SynthTiny, LayersAndSparsityOptions) {
   }
 }
 
+// --sparsity-pattern block4 zeroes whole groups of 4 consecutive input channels: the zero fraction and the
+// share of all-zero 4-groups (measured when the compiled model packs the weights) are both the rate.
+TEST_F(SynthTiny, Block4SparsityZeroesWholeGroups) {
+  fs::path dir = work_dir() / "tiny-block4";
+  synth(dir, "--preset tiny --layers 1 --sparsity-pattern block4");
+  Core core;
+  int encoder = 0;
+  for (const LayerInfo& l : core.compile_model(core.read_model(dir / "openvino_model.xml")).layers()) {
+    if (l.name.rfind("bert.encoder.", 0) != 0 || l.weight_format.empty()) continue;
+    ++encoder;
+    // round(0.8 * blocks) whole blocks of 4 (the tiny model's widths are multiples of 4).
+    const double blocks = static_cast<double>(shape_size(l.weight_shape)) / 4;
+    EXPECT_EQ(l.weight_zero_fraction, std::llround(0.8 * blocks) / blocks) << l.name;
+    EXPECT_EQ(l.weight_zero_groups, l.weight_zero_fraction) << l.name;
+  }
+  EXPECT_EQ(encoder, 6);
+  std::string config = read_text(dir / "config.json");
+  EXPECT_NE(config.find(R"("sparsity_pattern": "block4")"), std::string::npos) << config;
+}
+
 TEST(SynthErrors, ClearMessages) {
   fs::create_directories(work_dir());
   fs::path log = work_dir() / "errors.log";
@@ -268,6 +288,8 @@ TEST(SynthErrors, ClearMessages) {
   EXPECT_NE(read_text(log).find("huge"), std::string::npos) << read_text(log);
   EXPECT_NE(run(cli + "-o " + quote(work_dir() / "x") + " --preset tiny --sparsity 1", log), 0);
   EXPECT_NE(read_text(log).find("--sparsity must be in [0, 1)"), std::string::npos) << read_text(log);
+  EXPECT_NE(run(cli + "-o " + quote(work_dir() / "x") + " --preset tiny --sparsity-pattern blocks", log), 0);
+  EXPECT_NE(read_text(log).find("--sparsity-pattern"), std::string::npos) << read_text(log);
   EXPECT_NE(run(cli + "-o " + quote(work_dir() / "x") + " --preset tiny --sparsity -0.1", log), 0);
   EXPECT_NE(run(cli + "-o /proc/sparrow-synth-test --preset tiny", log), 0);
   EXPECT_NE(read_text(log).find("cannot create"), std::string::npos) << read_text(log);

@@ -40,6 +40,12 @@ void add_synth_command(CLI::App& app) {
   cmd->add_option("--sparsity", opt->synth.sparsity,
                   "zero fraction of every encoder Linear weight, in [0, 1)")
       ->capture_default_str();
+  cmd->add_option("--sparsity-pattern", opt->synth.sparsity_pattern,
+                  "which weights --sparsity zeroes: unstructured (single weights, smallest magnitude first) or "
+                  "block4 (blocks of 4 consecutive input channels, smallest L2 norm first: the pattern that "
+                  "VNNI group-skipping kernels turn into speed)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"unstructured", "block4"}));
   cmd->add_option("--seed", opt->synth.seed, "seed of the weights and of calibration")->capture_default_str();
   cmd->add_flag("--fp32", opt->synth.fp32, "write the float model (no quantizers; weights still sparse)");
   cmd->callback([opt] { run_synth(*opt); });

@@ -8,7 +8,7 @@ import torch
 from . import golden
 from .bert_ir import BertIR
 from .oracle import Oracle
-from .weights import encoder_linear_names, make_weights, prune_magnitude, quantize_per_row, tune_range
+from .weights import encoder_linear_names, make_weights, prune_blocks, prune_magnitude, quantize_per_row, tune_range
 
 GENERATOR_VERSION = 2
 CALIB_BATCHES, CALIB_BATCH = 4, 8
@@ -34,7 +34,10 @@ def build_model(cfg):
         w = t[lin + ".weight"]
         zeros = 0
         if cfg["sparsity"] > 0:
-            w, zeros = prune_magnitude(w, cfg["sparsity"])
+            if cfg.get("sparsity_pattern", "unstructured") == "block4":
+                w, zeros = prune_blocks(w, cfg["sparsity"], 4)
+            else:
+                w, zeros = prune_magnitude(w, cfg["sparsity"])
         rec = {"shape": list(w.shape), "pruned_zeros": zeros}
         if cfg["precision"] == "int8":
             q, scale, w, nudged = quantize_per_row(w)

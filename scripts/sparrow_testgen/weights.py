@@ -70,6 +70,31 @@ def prune_magnitude(wt, rate):
     return flat.reshape(wt.shape), k
 
 
+def prune_blocks(wt, rate, block=4):
+    """Zeroes whole blocks of `block` consecutive input channels (columns) of each output row, exactly
+    round(rate*blocks) of them, smallest block L2 norm first; ties broken by flat block index. The pattern
+    VNNI-friendly pruning (DeepSparse, Intel) leaves: a zero block is a skippable 4-group. A last, narrower
+    block of a row counts as a block. Returns (pruned copy, zeroed elements)."""
+    rows, cols = wt.shape
+    per_row = -(-cols // block)
+    padded = np.zeros((rows, per_row * block), dtype=np.float64)
+    padded[:, :cols] = wt
+    norms = (padded.reshape(rows, per_row, block) ** 2).sum(axis=2).ravel()
+    k = int(round(rate * norms.size))
+    out = wt.copy()
+    if k == 0:
+        return out, 0
+    order = np.argsort(norms, kind="stable")[:k]
+    zeroed = 0
+    for b in order:
+        r, c0 = divmod(int(b), per_row)
+        c0 *= block
+        c1 = min(cols, c0 + block)
+        zeroed += c1 - c0
+        out[r, c0:c1] = 0.0
+    return out, zeroed
+
+
 def quantize_per_row(wt):
     """Symmetric per-output-channel int8: scale = row max|w| / 127, q = round(w/scale) in [-127, 127].
 

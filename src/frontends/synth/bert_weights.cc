@@ -102,6 +102,28 @@ void sparsify_by_magnitude(std::vector<float>& w, double rate) {
   for (size_t i = 0; i < k; ++i) w[idx[i]] = 0.0f;
 }
 
+void sparsify_blocks_by_magnitude(std::vector<float>& w, size_t rows, size_t cols, size_t block, double rate) {
+  SPARROW_CHECK(block >= 1 && rows * cols == w.size(), "block sparsity: ", rows, " x ", cols,
+                " does not match ", w.size(), " weights");
+  const size_t per_row = (cols + block - 1) / block, blocks = rows * per_row;
+  const size_t k = std::min(sparse_zero_count(blocks, rate), blocks);
+  if (k == 0) return;
+  std::vector<double> norm(blocks, 0.0);
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t c = 0; c < cols; ++c) {
+      const double v = w[r * cols + c];
+      norm[r * per_row + c / block] += v * v;
+    }
+  std::vector<uint32_t> idx(blocks);
+  std::iota(idx.begin(), idx.end(), 0u);
+  auto smaller = [&](uint32_t a, uint32_t b) { return norm[a] < norm[b] || (norm[a] == norm[b] && a < b); };
+  std::nth_element(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(k - 1), idx.end(), smaller);
+  for (size_t i = 0; i < k; ++i) {
+    const size_t r = idx[i] / per_row, c0 = idx[i] % per_row * block;
+    for (size_t c = c0; c < std::min(cols, c0 + block); ++c) w[r * cols + c] = 0.0f;
+  }
+}
+
 QuantizedWeight quantize_per_row(const FloatTensor& w) {
   SPARROW_CHECK(w.shape.size() == 2, "int8 weights must be 2-D, got ", to_string(w.shape));
   size_t rows = static_cast<size_t>(w.shape[0]), cols = static_cast<size_t>(w.shape[1]);

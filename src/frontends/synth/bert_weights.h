@@ -49,6 +49,11 @@ size_t sparse_zero_count(size_t n, double rate);
 // the lower index. Elements already zero count among them.
 void sparsify_by_magnitude(std::vector<float>& w, double rate);
 
+// Sets whole blocks of `block` consecutive columns (input channels) of a [rows][cols] weight to zero: exactly
+// sparse_zero_count(blocks, rate) of the rows * ceil(cols / block) blocks, the smallest L2 norm first, ties
+// broken by the lower block index (row-major). A row's last, narrower block counts as a block.
+void sparsify_blocks_by_magnitude(std::vector<float>& w, size_t rows, size_t cols, size_t block, double rate);
+
 // Symmetric per-output-channel int8: scale[r] = max_c |w[r][c]| / 127, q = round_half_even(w / scale) in
 // [-127, 127]. A non-zero weight never becomes 0 (it gets +-1), so the int8 zeros are exactly the float
 // zeros. A row of zeros gets scale 1.

@@ -93,9 +93,11 @@ nlohmann::json hf_config(const BertConfig& c, const SynthOptions& o, const Calib
   s["seed"] = o.seed;
   s["sparsity"] = o.sparsity;
   s["precision"] = o.fp32 ? "fp32" : "int8";
+  s["sparsity_pattern"] = o.sparsity_pattern;
   s["sparse_weights"] =
-      "encoder Linear (query, key, value, attention.output.dense, intermediate.dense, "
-      "output.dense): unstructured, by magnitude";
+      "encoder Linear (query, key, value, attention.output.dense, intermediate.dense, output.dense): " +
+      std::string(o.sparsity_pattern == "block4" ? "blocks of 4 consecutive input channels, by L2 norm"
+                                                 : "unstructured, by magnitude");
   s["calibration"] = {{"batches", plan.batches}, {"batch", plan.batch}, {"seq", plan.seq}};
   j["sparrow_synth"] = s;
   return j;
@@ -165,6 +167,8 @@ SynthSummary write_model_folder(const SynthOptions& o, const fs::path& dir_arg) 
   }
   SPARROW_CHECK(std::isfinite(o.sparsity) && o.sparsity >= 0.0 && o.sparsity < 1.0,
                 "--sparsity must be in [0, 1), got ", o.sparsity);
+  SPARROW_CHECK(o.sparsity_pattern == "unstructured" || o.sparsity_pattern == "block4",
+                "--sparsity-pattern must be unstructured or block4, got '", o.sparsity_pattern, "'");
   SPARROW_CHECK(!dir_arg.empty(), "no output folder given");
   const fs::path data = find_data_dir();
 
@@ -187,8 +191,14 @@ SynthSummary write_model_folder(const SynthOptions& o, const fs::path& dir_arg) 
     std::vector<std::string> linear = encoder_linear_weights(c);
     double zeros = 0, total = 0;
     for (const std::string& name : linear) {
-      std::vector<float>& w = weights.at(name).data;
-      sparsify_by_magnitude(w, o.sparsity);
+      FloatTensor& t = weights.at(name);
+      std::vector<float>& w = t.data;
+      if (o.sparsity_pattern == "block4") {
+        sparsify_blocks_by_magnitude(w, static_cast<size_t>(t.shape[0]), static_cast<size_t>(t.shape[1]), 4,
+                                     o.sparsity);
+      } else {
+        sparsify_by_magnitude(w, o.sparsity);
+      }
       total += static_cast<double>(w.size());
       for (float v : w) zeros += v == 0.0f;
     }

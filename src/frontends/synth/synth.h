@@ -11,7 +11,10 @@ namespace sparrow::synth {
 struct SynthOptions {
   std::string preset = "bert-base";  // "tiny" or "bert-base"
   int layers = -1;                   // -1: the preset's
-  double sparsity = 0.8;             // unstructured zero fraction of every encoder Linear weight
+  double sparsity = 0.8;             // zero fraction of every encoder Linear weight
+  // "unstructured": single weights by magnitude; "block4": blocks of 4 consecutive input channels by L2 norm
+  // (the VNNI-friendly pattern DeepSparse and Intel prune to).
+  std::string sparsity_pattern = "unstructured";
   uint64_t seed = 42;
   bool fp32 = false;  // default int8 (FakeQuantize activations, compressed i8 weights)
   // Called with one line per stage ("generating weights", "calibrating", ...); may be empty.
