@@ -145,8 +145,11 @@ struct LatencyMetrics {
 };
 
 void print_latency(const LatencyMetrics& m);
-// benchmark_app's per-layer table (printPerformanceCounts / printPerformanceCountsSort).
-void print_performance_counts(const std::vector<ProfilingInfo>& counts, const std::string& device_name,
+// benchmark_app's per-layer table (printPerformanceCounts / printPerformanceCountsSort). A row whose node
+// packed int8 weights (in `layers`, the compiled model's) ends with their format, zero share and all-zero
+// 4-group share.
+void print_performance_counts(const std::vector<ProfilingInfo>& counts, const std::vector<LayerInfo>& layers,
+                              const std::string& device_name,
                               const std::string& sort);
 
 // benchmark_app's StatisticsReport: benchmark_report.csv (';'-separated) or .json, and counter reports.

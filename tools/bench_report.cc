@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
 
@@ -140,8 +141,11 @@ void print_latency(const LatencyMetrics& m) {
   info("\tMax:        " + ms2(m.max) + " ms");
 }
 
-void print_performance_counts(const std::vector<ProfilingInfo>& counts, const std::string& device_name,
-                              const std::string& sort) {
+void print_performance_counts(const std::vector<ProfilingInfo>& counts, const std::vector<LayerInfo>& layers,
+                              const std::string& device_name, const std::string& sort) {
+  std::map<std::string, const LayerInfo*> packed;
+  for (const LayerInfo& l : layers)
+    if (!l.weight_format.empty()) packed[l.name] = &l;
   std::chrono::microseconds total{0}, total_cpu{0};
   for (const ProfilingInfo& p : counts) {
     if (p.real_time.count() > 0) total += p.real_time;
@@ -161,6 +165,11 @@ void print_performance_counts(const std::vector<ProfilingInfo>& counts, const st
                                    : 0.0;
       std::string s = fixed(share, 2);
       line += pad("proportion: " + (s == "0.00" ? std::string("N/A") : s) + "%", 20);
+    }
+    if (auto it = packed.find(p.node_name); it != packed.end()) {
+      const LayerInfo& l = *it->second;
+      line += " weights: " + pad(l.weight_format, 8) + " zeros: " + fixed(100 * l.weight_zero_fraction, 1) +
+              "% 0-groups: " + fixed(100 * l.weight_zero_groups, 1) + "%";
     }
     std::printf("%s\n", line.c_str());
   }

@@ -46,6 +46,10 @@ struct LayerInfo {
   // For an int8 layer that a kernel packed (compiled models): the share of groups of 4 consecutive input
   // channels whose weights are all zero, the work a group-skipping sparse kernel drops; -1 elsewhere.
   double weight_zero_groups = -1;
+  // For such a layer: the weight format its kernel packed (dense, bitmask, groups: docs/weight_formats.md,
+  // chosen by CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE) and the bytes of the packed copy; "" and 0 elsewhere.
+  std::string weight_format;
+  size_t packed_bytes = 0;
 };
 
 // Time spent in one node of the compiled graph during a request's last inference (PERF_COUNT must be on).

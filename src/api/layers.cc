@@ -6,7 +6,11 @@ namespace sparrow {
 std::vector<LayerInfo> describe_layers(const graph::Graph& g) {
   std::vector<LayerInfo> layers;
   for (const graph::Node* n : g.topological_order()) {
-    LayerInfo info{n->name, n->type, n->version, n->exec_type, {}, {}, ElementType::undefined, 0, 0, -1};
+    LayerInfo info;
+    info.name = n->name;
+    info.type = n->type;
+    info.version = n->version;
+    info.exec_type = n->exec_type;
     for (size_t i = 0; i < n->outputs.size(); ++i) {
       const graph::OutputPort& o = n->outputs[i];
       info.outputs.push_back({i, o.names.empty() ? n->name : o.names[0], o.names, o.type, o.shape});
@@ -17,6 +21,8 @@ std::vector<LayerInfo> describe_layers(const graph::Graph& g) {
       info.weight_zero_fraction = n->packed_weights->zero_fraction;
       info.weight_bytes = n->packed_weights->bytes;
       info.weight_zero_groups = n->packed_weights->zero_group_fraction;
+      info.weight_format = n->packed_weights->format;
+      info.packed_bytes = n->packed_weights->packed_bytes;
     } else if (n->type == "MatMul" || n->type == "QuantizedMatMul") {
       if (const graph::Node* w = graph::weight_constant(*n)) {
         info.weight_shape = w->value.shape();

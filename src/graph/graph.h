@@ -49,6 +49,8 @@ struct Node {
     double zero_fraction = 0;
     double zero_group_fraction = 0;  // all-zero groups of 4 input channels (graph/weights.h)
     size_t bytes = 0;
+    std::string format;     // the packed weight format: dense, bitmask, groups (docs/weight_formats.md)
+    size_t packed_bytes = 0;  // what the packed copy takes
   };
   std::optional<WeightSummary> packed_weights;
 

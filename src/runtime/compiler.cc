@@ -51,7 +51,7 @@ std::unique_ptr<CompiledGraph> compile(const graph::Graph& model, const Config& 
   if (!disabled.count("fuse_embeddings")) passes::fuse_embeddings(*out->graph);
   if (!disabled.count("fuse_layernorm")) passes::fuse_layernorm(*out->graph);
   if (!disabled.count("quantized_epilogue")) passes::quantized_epilogue(*out->graph);
-  out->executor = std::make_unique<Executor>(*out->graph, bind_kernels(*out->graph, config.max_isa));
+  out->executor = std::make_unique<Executor>(*out->graph, bind_kernels(*out->graph, config.max_isa, config.sparse_weights));
   return out;
 }
 

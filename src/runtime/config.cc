@@ -1,6 +1,7 @@
 #include "runtime/config.h"
 
 #include <algorithm>
+#include <cctype>
 #include <string_view>
 
 #include "base/cpu_info.h"
@@ -39,9 +40,16 @@ void Config::apply(const std::string& key, const Any& value, int64_t& streams, i
   } else if (key == "PERF_COUNT") {
     perf_count = value.as_bool();
   } else if (key == "CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE") {
-    double r = value.as_double();
-    SPARROW_CHECK(r >= 0.0 && r <= 1.0, "property CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE: ", r, " is outside [0, 1]");
-    sparse_weights_decompression_rate = r;
+    std::string text = value.as_string();
+    for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (text == "AUTO") {
+      sparse_weights = {true, 1.0};
+    } else {
+      double r = value.as_double();
+      SPARROW_CHECK(r >= 0.0 && r <= 1.0, "property CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE: ", r,
+                    " is outside [0, 1] (or AUTO)");
+      sparse_weights = {false, r};
+    }
   } else if (key == "OPTIMAL_NUMBER_OF_INFER_REQUESTS" || key == "NETWORK_NAME" || key == "EXECUTION_DEVICES") {
     fail("property ", key, " is read-only");
   } else {
@@ -102,7 +110,8 @@ Any Config::get(const std::string& key) const {
   if (key == "INFERENCE_NUM_THREADS") return inference_num_threads;
   if (key == "ENABLE_CPU_PINNING") return enable_cpu_pinning;
   if (key == "PERF_COUNT") return perf_count;
-  if (key == "CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE") return sparse_weights_decompression_rate;
+  if (key == "CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE")
+    return sparse_weights.automatic ? Any(std::string("AUTO")) : Any(sparse_weights.rate);
   if (key == "OPTIMAL_NUMBER_OF_INFER_REQUESTS") return num_streams;
   fail("unknown property '", key, "'");
 }

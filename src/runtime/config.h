@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/isa.h"
+#include "runtime/weight_format.h"
 #include "sparrow/core.h"
 
 namespace sparrow::runtime {
@@ -17,7 +18,9 @@ struct Config {
   int64_t inference_num_threads = 1;  // total across streams
   bool enable_cpu_pinning = true;     // OpenVINO's default on Linux
   bool perf_count = false;
-  double sparse_weights_decompression_rate = 1.0;  // 1.0: the sparse path is off
+  // CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE: a rate in [0, 1] (1.0, the default: the sparse path is off) or
+  // AUTO (runtime/weight_format.h).
+  SparseWeightsPolicy sparse_weights;
   // Not a property: the highest ISA kernels may use (SPARROW_MAX_ISA caps it; tests lower it on purpose).
   base::Isa max_isa = base::max_isa();
 

@@ -25,7 +25,8 @@ TEST(Config, HintDefaultsFollowOpenVino) {
   EXPECT_EQ(latency.inference_num_threads, cores());
   EXPECT_TRUE(latency.enable_cpu_pinning);
   EXPECT_FALSE(latency.perf_count);
-  EXPECT_EQ(latency.sparse_weights_decompression_rate, 1.0);
+  EXPECT_FALSE(latency.sparse_weights.automatic);
+  EXPECT_EQ(latency.sparse_weights.rate, 1.0);
 
   Config throughput = Config::from({{"PERFORMANCE_HINT", "THROUGHPUT"}});
   EXPECT_EQ(throughput.num_streams, cores());
@@ -43,7 +44,15 @@ TEST(Config, ExplicitStreamsAndThreads) {
                               {"CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE", "0.75"}});
   EXPECT_EQ(seed.num_streams, 4);
   EXPECT_EQ(seed.inference_num_threads, 4);
-  EXPECT_EQ(seed.sparse_weights_decompression_rate, 0.75);
+  EXPECT_FALSE(seed.sparse_weights.automatic);
+  EXPECT_EQ(seed.sparse_weights.rate, 0.75);
+  EXPECT_EQ(seed.get("CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE").as_double(), 0.75);
+
+  for (const char* text : {"AUTO", "auto"}) {
+    Config automatic = Config::from({{"CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE", text}});
+    EXPECT_TRUE(automatic.sparse_weights.automatic) << text;
+    EXPECT_EQ(automatic.get("CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE").as_string(), "AUTO");
+  }
   for (int s = 0; s < 4; ++s) EXPECT_EQ(seed.threads_of_stream(s), 1);
 
   // Uneven split: the first streams take the remainder, the total stays what was asked.
@@ -78,9 +87,11 @@ TEST(Config, InvalidValuesNameThePropertyAndTheRange) {
   EXPECT_EQ(error_of({{"PERFORMANCE_HINT", "FAST"}}),
             "property PERFORMANCE_HINT: 'FAST' is not one of LATENCY, THROUGHPUT, CUMULATIVE_THROUGHPUT, NONE");
   EXPECT_EQ(error_of({{"CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE", 1.5}}),
-            "property CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE: 1.5 is outside [0, 1]");
+            "property CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE: 1.5 is outside [0, 1] (or AUTO)");
   EXPECT_EQ(error_of({{"CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE", -0.1}}),
-            "property CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE: -0.1 is outside [0, 1]");
+            "property CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE: -0.1 is outside [0, 1] (or AUTO)");
+  EXPECT_EQ(error_of({{"CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE", "sparse"}}),
+            "property CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE: expected a number, got 'sparse'");
   EXPECT_EQ(error_of({{"NUM_STREAMS", "many"}}), "property NUM_STREAMS: expected an integer, got 'many'");
   EXPECT_EQ(error_of({{"PERF_COUNT", "maybe"}}).rfind("property PERF_COUNT: ", 0), 0u);
   EXPECT_EQ(error_of({{"OPTIMAL_NUMBER_OF_INFER_REQUESTS", 2}}),

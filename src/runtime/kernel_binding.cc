@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <optional>
 
 #include "base/arena.h"
 #include "base/thread_pool.h"
+#include "base/verbose.h"
 #include "graph/op_registry.h"
 #include "graph/ops/attention.h"
 #include "graph/ops/quantized.h"
@@ -37,6 +39,8 @@ class QgemmBinding final : public BoundKernel {
     kernel.pack(wei.data<int8_t>(), static_cast<size_t>(wei.shape()[0]), static_cast<size_t>(wei.shape()[1]),
                 weights_);
   }
+
+  size_t packed_bytes() const { return weights_.packed.size(); }
 
   std::vector<Tensor> run(std::span<const Tensor> in) const override {
     const Tensor& src = in[0];
@@ -360,12 +364,12 @@ std::optional<std::vector<int64_t>> constant_axes(const graph::Node& node, size_
 
 }  // namespace
 
-KernelBindings bind_kernels(graph::Graph& graph, base::Isa max_isa) {
+KernelBindings bind_kernels(graph::Graph& graph, base::Isa max_isa, const SparseWeightsPolicy& sparse) {
   KernelBindings out;
   std::map<const graph::Node*, int> readers;
   for (const auto& node : graph.nodes())
     for (const graph::Edge& e : node->inputs) ++readers[e.node];
-  const kernels::QgemmKernel& qgemm = kernels::select_qgemm(max_isa);
+  const bool verbose_sparse = base::verbose_enabled("sparse");
   const kernels::SgemmKernel& sgemm = kernels::select_sgemm(max_isa);
   const kernels::VmathKernels& vmath = kernels::select_vmath(max_isa);
   for (const auto& node : graph.nodes()) {
@@ -375,16 +379,24 @@ KernelBindings bind_kernels(graph::Graph& graph, base::Isa max_isa) {
       bool constant_operands = true;
       for (size_t i = 1; i < 4; ++i) constant_operands = constant_operands && node->input_is_constant(i);
       if (!constant_operands) continue;
-      bound = std::make_shared<QgemmBinding>(qgemm, vmath, *node);
-      exec_type = qgemm.name;
-      // The kernel keeps its packed copy; the int8 Const's own is released once summarised (no other reader).
       graph::Node* w = node->inputs[1].node;
-      if (readers[w] == 1) {
-        node->packed_weights =
-            graph::Node::WeightSummary{w->value.shape(), w->value.element_type(), graph::zero_fraction(w->value),
-                                       graph::zero_group_fraction(w->value, 4), w->value.byte_size()};
-        w->value = Tensor();
-      }
+      const Tensor& wei = w->value;
+      const WeightPattern pattern{static_cast<size_t>(wei.shape()[0]), static_cast<size_t>(wei.shape()[1]),
+                                  graph::zero_fraction(wei), graph::zero_group_fraction(wei, 4)};
+      const FormatChoice choice = choose_weight_format(pattern, sparse);
+      const kernels::QgemmKernel& qgemm = kernels::select_qgemm(max_isa, choice.format);
+      auto qgemm_binding = std::make_shared<QgemmBinding>(qgemm, vmath, *node);
+      if (verbose_sparse)
+        std::fprintf(stderr, "sparrow sparse: %s: %s (%s) on %s\n", node->name.c_str(),
+                     kernels::to_string(choice.format), choice.reason.c_str(), qgemm.name);
+      node->packed_weights =
+          graph::Node::WeightSummary{wei.shape(),         wei.element_type(), pattern.zero_fraction,
+                                     pattern.zero_group_fraction, wei.byte_size(),  kernels::to_string(choice.format),
+                                     qgemm_binding->packed_bytes()};
+      bound = std::move(qgemm_binding);
+      exec_type = qgemm.name;
+      // The kernel keeps its packed copy; the int8 Const's own is released (no other reader).
+      if (readers[w] == 1) w->value = Tensor();
     } else if (node->type == "MatMul" && f32_in_out(*node) && node->input_is_constant(1) &&
                node->input_value(1).element_type() == ElementType::f32 &&
                node->input_value(1).shape().size() == 2 && input_rank(*node, 0) >= 2 &&

@@ -10,6 +10,7 @@
 
 #include "base/isa.h"
 #include "graph/graph.h"
+#include "runtime/weight_format.h"
 
 namespace sparrow::runtime {
 
@@ -24,7 +25,9 @@ class BoundKernel {
 
 using KernelBindings = std::map<const graph::Node*, std::shared_ptr<const BoundKernel>>;
 
-// Binds kernels no higher than `max_isa` and records each choice on its node.
-KernelBindings bind_kernels(graph::Graph& graph, base::Isa max_isa);
+// Binds kernels no higher than `max_isa` and records each choice on its node. Quantized linear layers get
+// the weight format that `sparse` chooses for their zero pattern (runtime/weight_format.h); with
+// SPARROW_VERBOSE=sparse each choice and its reason go to stderr.
+KernelBindings bind_kernels(graph::Graph& graph, base::Isa max_isa, const SparseWeightsPolicy& sparse = {});
 
 }  // namespace sparrow::runtime
