@@ -86,14 +86,30 @@ void bitmask_pack(const int8_t* wei, size_t N, size_t K, void* packed) {
   start[panels] = offset;
 }
 
+// Tiles whose rows<MR> stays a function of its own: inlined into for_each_bitmask_tile beside the expansion
+// and a second kind of tile, GCC 12 ran out of registers and reloaded the row pointers from the stack in
+// the K loop (+25% at M = 64).
+template <class Tiles>
+struct OutOfLine {
+  Tiles tiles;
+
+  template <int MR>
+  __attribute__((noinline)) void rows(const Call& c, const void* panel, size_t m0, size_t n0, size_t cols,
+                                      Prefetch pf) const {
+    tiles.template rows<MR>(c, panel, m0, n0, cols, pf);
+  }
+};
+
 // The loop order of the bitmask kernels, qgemm_driver.h's for_each_tile over panels of varying size: for
 // each chunk of rows, for each panel of [n_begin, n_end), for each tile of MR rows over the whole K, with
 // each tile prefetching its share of the next compressed panel into L2. `buffer` non-null: each panel is
 // first expanded, once per chunk, into `buffer` by expand(call, panel, buffer) and the dense tiles `dense`
 // read it from there (L1 at K = 768); null: the tiles `inreg` expand the panel in registers, once per tile.
-template <int MR, int NR, class Expand, class Dense, class InReg>
-void for_each_bitmask_tile(const Call& c, void* buffer, Expand expand, const Dense& dense,
-                           const InReg& inreg) {
+template <int MR, int NR, class Expand, class DenseTiles, class InRegTiles>
+void for_each_bitmask_tile(const Call& c, void* buffer, Expand expand, const DenseTiles& dense_tiles,
+                           const InRegTiles& inreg_tiles) {
+  const OutOfLine<DenseTiles> dense{dense_tiles};
+  const OutOfLine<InRegTiles> inreg{inreg_tiles};
   const auto* packed = static_cast<const char*>(c.packed);
   const auto* start = static_cast<const uint64_t*>(c.packed);
   const size_t chunk = round_up(kSrcChunkBytes / c.src_stride + 1, MR);
