@@ -328,12 +328,20 @@ TEST(QgemmDispatch, PicksTheBestKernelThisCpuRuns) {
 
 TEST(QgemmDispatch, EveryCapLevelInOneProcess) {
   const Isa cpu = base::detected_isa();
-  for (Isa cap : base::kAllIsas) {
-    const QgemmKernel& chosen = select_qgemm(cap);
-    EXPECT_LE(chosen.isa, std::min(cap, cpu)) << to_string(cap);
-    for (const QgemmKernel& k : qgemm_kernels()) {
-      if (&k == &chosen) break;
-      EXPECT_NE(qgemm_reject_reason(k, cap), "") << k.name << " was passed over at cap " << to_string(cap);
+  for (WeightFormat format : kAllWeightFormats) {
+    bool listed = false;
+    for (const QgemmKernel& k : qgemm_kernels()) listed |= k.format == format;
+    if (!listed) continue;
+    for (Isa cap : base::kAllIsas) {
+      const QgemmKernel& chosen = select_qgemm(cap, format);
+      EXPECT_EQ(chosen.format, format) << to_string(format);
+      EXPECT_LE(chosen.isa, std::min(cap, cpu)) << to_string(cap);
+      for (const QgemmKernel& k : qgemm_kernels()) {
+        if (&k == &chosen) break;
+        if (k.format != format) continue;  // the list holds every format; only this one's order matters
+        EXPECT_NE(qgemm_reject_reason(k, cap), "")
+            << k.name << " was passed over at cap " << to_string(cap) << " for " << to_string(format);
+      }
     }
   }
   EXPECT_STREQ(select_qgemm(Isa::ref).name, "qgemm_u8s8s32_ref");
