@@ -43,12 +43,14 @@ void Config::apply(const std::string& key, const Any& value, int64_t& streams, i
     std::string text = value.as_string();
     for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (text == "AUTO") {
-      sparse_weights = {true, 1.0};
+      sparse_weights.automatic = true;
+      sparse_weights.rate = 1.0;
     } else {
       double r = value.as_double();
       SPARROW_CHECK(r >= 0.0 && r <= 1.0, "property CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE: ", r,
                     " is outside [0, 1] (or AUTO)");
-      sparse_weights = {false, r};
+      sparse_weights.automatic = false;
+      sparse_weights.rate = r;
     }
   } else if (key == "OPTIMAL_NUMBER_OF_INFER_REQUESTS" || key == "NETWORK_NAME" || key == "EXECUTION_DEVICES") {
     fail("property ", key, " is read-only");
@@ -61,6 +63,7 @@ void Config::apply(const std::string& key, const Any& value, int64_t& streams, i
 
 Config Config::from(const AnyMap& properties) {
   Config c;
+  c.sparse_weights.forced = sparse_format_override();
   int64_t streams = 0;  // 0: decided by the hint
   int64_t threads = 0;
   for (const auto& [key, value] : properties) {

@@ -1,6 +1,9 @@
 #include "runtime/weight_format.h"
 
 #include <cstdio>
+#include <cstdlib>
+
+#include "sparrow/error.h"
 
 namespace sparrow::runtime {
 namespace {
@@ -35,11 +38,21 @@ double relative_cost(WeightFormat format, const WeightPattern& pattern) {
   return 1.0;
 }
 
+WeightFormat sparse_format_override() {
+  const char* env = std::getenv("SPARROW_SPARSE_FORMAT");
+  const std::string v = env ? env : "";
+  if (v.empty()) return WeightFormat::dense;
+  if (v == "bitmask") return WeightFormat::bitmask;
+  if (v == "groups") return WeightFormat::groups;
+  fail("SPARROW_SPARSE_FORMAT='", v, "': expected bitmask or groups (or unset)");
+}
+
 FormatChoice choose_weight_format(const WeightPattern& pattern, const SparseWeightsPolicy& policy) {
   const double bitmask = relative_cost(WeightFormat::bitmask, pattern);
   const double groups = relative_cost(WeightFormat::groups, pattern);
-  const WeightFormat sparse = groups <= bitmask ? WeightFormat::groups : WeightFormat::bitmask;
+  WeightFormat sparse = groups <= bitmask ? WeightFormat::groups : WeightFormat::bitmask;
   const double sparse_cost = sparse == WeightFormat::groups ? groups : bitmask;
+  if (policy.forced != WeightFormat::dense) sparse = policy.forced;
   const std::string pattern_text =
       percent(pattern.zero_fraction) + " zeros, " + percent(pattern.zero_group_fraction) + " zero 4-groups";
   if (policy.automatic) {

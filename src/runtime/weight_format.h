@@ -19,7 +19,14 @@ namespace sparrow::runtime {
 struct SparseWeightsPolicy {
   bool automatic = false;  // AUTO
   double rate = 1.0;       // used when !automatic; 1.0: off
+  // The sparse format for every layer that goes sparse, instead of the cost model's pick (tests and
+  // measurements; SPARROW_SPARSE_FORMAT=bitmask|groups, docs/knobs.md). dense: no override.
+  kernels::WeightFormat forced = kernels::WeightFormat::dense;
 };
+
+// SPARROW_SPARSE_FORMAT: unset or "" gives dense (no override); bitmask or groups; anything else throws
+// sparrow::Error naming the variable and the accepted values.
+kernels::WeightFormat sparse_format_override();
 
 // What the choice looks at, measured on the int8 weights [N][K].
 struct WeightPattern {
