@@ -25,9 +25,25 @@ typedef int32_t Acc __attribute__((vector_size(32)));
 constexpr size_t kRows = 64;     // rows per tile: V <= 8 ymm per group
 constexpr size_t kChunk = 1024;  // channels whose partial sums wait between slices (256 KiB, in L2)
 
+// Per-thread buffers: activations of one slice [group][row], partial sums [channel][row], a block of
+// final values [channel][row].
+struct Buffers {
+  uint8_t* act;
+  int32_t* part;
+  int32_t* stage;
+};
 alignas(64) thread_local uint8_t t_act[kGroupsPerSlice * kRows * 4];
 alignas(64) thread_local int32_t t_part[kChunk * kRows];
 alignas(64) thread_local int32_t t_stage[kGroupsBlock * kRows];
+
+// The addresses of this thread's buffers, taken once per call: the empty asm hides where they come from,
+// else GCC recomputes a thread-local address (a call to __tls_get_addr, with vzeroupper and every
+// accumulator spilled around it) inside the innermost loop.
+inline Buffers thread_buffers() {
+  Buffers b{t_act, t_part, t_stage};
+  asm("" : "+r"(b.act), "+r"(b.part), "+r"(b.stage));
+  return b;
+}
 
 inline size_t min_size(size_t a, size_t b) {
   return a < b ? a : b;
@@ -190,10 +206,11 @@ void store_block(const Out& out, const int32_t* stage, size_t m0, size_t rows, s
 }
 
 template <int V, class Out>
-void row_tile(const Call& c, const Out& out, const GroupsLayout& L, size_t m0, size_t rows) {
-  uint8_t* act = t_act;
-  int32_t* part = t_part;
-  int32_t* stage = t_stage;
+void row_tile(const Call& c, const Out& out, const GroupsLayout& L, const Buffers& buf, size_t m0,
+              size_t rows) {
+  uint8_t* const act = buf.act;
+  int32_t* const part = buf.part;
+  int32_t* const stage = buf.stage;
   const size_t chunk = L.slices == 1 ? c.n_end - c.n_begin : kChunk;
   for (size_t c0 = c.n_begin; c0 < c.n_end; c0 += chunk) {
     const size_t c1 = min_size(c.n_end, c0 + chunk);
@@ -232,17 +249,18 @@ void row_tile(const Call& c, const Out& out, const GroupsLayout& L, size_t m0, s
 template <class Out>
 void run(const Call& c, const Out& out) {
   const GroupsLayout L = groups_layout(c.N, c.K);
+  const Buffers buf = thread_buffers();
   for (size_t m0 = 0; m0 < c.M; m0 += kRows) {
     const size_t rows = min_size(kRows, c.M - m0);
     switch ((rows + 7) / 8) {
-      case 1: row_tile<1>(c, out, L, m0, rows); break;
-      case 2: row_tile<2>(c, out, L, m0, rows); break;
-      case 3: row_tile<3>(c, out, L, m0, rows); break;
-      case 4: row_tile<4>(c, out, L, m0, rows); break;
-      case 5: row_tile<5>(c, out, L, m0, rows); break;
-      case 6: row_tile<6>(c, out, L, m0, rows); break;
-      case 7: row_tile<7>(c, out, L, m0, rows); break;
-      default: row_tile<8>(c, out, L, m0, rows); break;
+      case 1: row_tile<1>(c, out, L, buf, m0, rows); break;
+      case 2: row_tile<2>(c, out, L, buf, m0, rows); break;
+      case 3: row_tile<3>(c, out, L, buf, m0, rows); break;
+      case 4: row_tile<4>(c, out, L, buf, m0, rows); break;
+      case 5: row_tile<5>(c, out, L, buf, m0, rows); break;
+      case 6: row_tile<6>(c, out, L, buf, m0, rows); break;
+      case 7: row_tile<7>(c, out, L, buf, m0, rows); break;
+      default: row_tile<8>(c, out, L, buf, m0, rows); break;
     }
   }
 }

@@ -34,9 +34,25 @@ typedef int32_t Acc __attribute__((vector_size(64)));
 constexpr size_t kRows = 64;     // rows per tile: V <= 4 zmm per group
 constexpr size_t kChunk = 1024;  // channels whose partial sums wait between slices (256 KiB, in L2)
 
+// Per-thread buffers: activations of one slice [group][row], partial sums [channel][row], a block of
+// final values [channel][row].
+struct Buffers {
+  uint8_t* act;
+  int32_t* part;
+  int32_t* stage;
+};
 alignas(64) thread_local uint8_t t_act[kGroupsPerSlice * kRows * 4];
 alignas(64) thread_local int32_t t_part[kChunk * kRows];
 alignas(64) thread_local int32_t t_stage[kGroupsBlock * kRows];
+
+// The addresses of this thread's buffers, taken once per call: the empty asm hides where they come from,
+// else GCC recomputes a thread-local address (a call to __tls_get_addr, with vzeroupper and every
+// accumulator spilled around it) inside the innermost loop.
+inline Buffers thread_buffers() {
+  Buffers b{t_act, t_part, t_stage};
+  asm("" : "+r"(b.act), "+r"(b.part), "+r"(b.stage));
+  return b;
+}
 
 inline size_t min_size(size_t a, size_t b) {
   return a < b ? a : b;
@@ -116,6 +132,14 @@ __attribute__((always_inline)) inline void step(Acc (&a)[V], const uint8_t* w, u
     a[v] = (Acc)_mm512_dpbusd_epi32((__m512i)a[v], _mm512_load_si512(x + 64 * v), wv);
 }
 
+// Group j of 8 whose indices are the bytes of x, into accumulator set j % U. (Explicit constant indices:
+// a loop over j leaves GCC 12 with a variable index into acc, which it then keeps on the stack.)
+template <int V, int U, int J>
+__attribute__((always_inline)) inline void step_at(Acc (&acc)[U][V], const uint8_t* w, uint64_t x,
+                                                   const uint8_t* act) {
+  step<V>(acc[J % U], w + 4 * J, (x >> (8 * J)) & 0xff, act);
+}
+
 // Sums one channel's `count` groups of the slice (weights w, indices idx) into acc[0] (acc[1..U) zero on
 // entry).
 template <int V, int U>
@@ -124,18 +148,24 @@ __attribute__((always_inline)) inline void accumulate(Acc (&acc)[U][V], const ui
   unsigned i = 0;
   for (; i + 8 <= count; i += 8, w += 32) {
     const uint64_t x = load_u64(idx + i);
-#pragma GCC unroll 8
-    for (int j = 0; j < 8; ++j) step<V>(acc[j % U], w + 4 * j, (x >> (8 * j)) & 0xff, act);
+    step_at<V, U, 0>(acc, w, x, act);
+    step_at<V, U, 1>(acc, w, x, act);
+    step_at<V, U, 2>(acc, w, x, act);
+    step_at<V, U, 3>(acc, w, x, act);
+    step_at<V, U, 4>(acc, w, x, act);
+    step_at<V, U, 5>(acc, w, x, act);
+    step_at<V, U, 6>(acc, w, x, act);
+    step_at<V, U, 7>(acc, w, x, act);
   }
   const uint64_t x = load_u64(idx + i);  // up to 7 bytes past the segment: kIndexOverread
   switch (count - i) {
-    case 7: step<V>(acc[6 % U], w + 24, (x >> 48) & 0xff, act); [[fallthrough]];
-    case 6: step<V>(acc[5 % U], w + 20, (x >> 40) & 0xff, act); [[fallthrough]];
-    case 5: step<V>(acc[4 % U], w + 16, (x >> 32) & 0xff, act); [[fallthrough]];
-    case 4: step<V>(acc[3 % U], w + 12, (x >> 24) & 0xff, act); [[fallthrough]];
-    case 3: step<V>(acc[2 % U], w + 8, (x >> 16) & 0xff, act); [[fallthrough]];
-    case 2: step<V>(acc[1 % U], w + 4, (x >> 8) & 0xff, act); [[fallthrough]];
-    case 1: step<V>(acc[0], w, x & 0xff, act); [[fallthrough]];
+    case 7: step_at<V, U, 6>(acc, w, x, act); [[fallthrough]];
+    case 6: step_at<V, U, 5>(acc, w, x, act); [[fallthrough]];
+    case 5: step_at<V, U, 4>(acc, w, x, act); [[fallthrough]];
+    case 4: step_at<V, U, 3>(acc, w, x, act); [[fallthrough]];
+    case 3: step_at<V, U, 2>(acc, w, x, act); [[fallthrough]];
+    case 2: step_at<V, U, 1>(acc, w, x, act); [[fallthrough]];
+    case 1: step_at<V, U, 0>(acc, w, x, act); [[fallthrough]];
     default: break;
   }
 #pragma GCC unroll 4
@@ -201,11 +231,12 @@ void store_block(const Out& out, const int32_t* stage, size_t m0, size_t rows, s
 }
 
 template <int V, class Out>
-void row_tile(const Call& c, const Out& out, const GroupsLayout& L, size_t m0, size_t rows) {
+void row_tile(const Call& c, const Out& out, const GroupsLayout& L, const Buffers& buf, size_t m0,
+              size_t rows) {
   constexpr int U = V >= 3 ? 2 : 4;
-  uint8_t* act = t_act;
-  int32_t* part = t_part;
-  int32_t* stage = t_stage;
+  uint8_t* const act = buf.act;
+  int32_t* const part = buf.part;
+  int32_t* const stage = buf.stage;
   const size_t chunk = L.slices == 1 ? c.n_end - c.n_begin : kChunk;
   for (size_t c0 = c.n_begin; c0 < c.n_end; c0 += chunk) {
     const size_t c1 = min_size(c.n_end, c0 + chunk);
@@ -249,13 +280,14 @@ void row_tile(const Call& c, const Out& out, const GroupsLayout& L, size_t m0, s
 template <class Out>
 void run(const Call& c, const Out& out) {
   const GroupsLayout L = groups_layout(c.N, c.K);
+  const Buffers buf = thread_buffers();
   for (size_t m0 = 0; m0 < c.M; m0 += kRows) {
     const size_t rows = min_size(kRows, c.M - m0);
     switch ((rows + 15) / 16) {
-      case 1: row_tile<1>(c, out, L, m0, rows); break;
-      case 2: row_tile<2>(c, out, L, m0, rows); break;
-      case 3: row_tile<3>(c, out, L, m0, rows); break;
-      default: row_tile<4>(c, out, L, m0, rows); break;
+      case 1: row_tile<1>(c, out, L, buf, m0, rows); break;
+      case 2: row_tile<2>(c, out, L, buf, m0, rows); break;
+      case 3: row_tile<3>(c, out, L, buf, m0, rows); break;
+      default: row_tile<4>(c, out, L, buf, m0, rows); break;
     }
   }
 }
