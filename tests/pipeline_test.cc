@@ -211,6 +211,32 @@ TEST_F(Pipeline, DevAccuracy) {
               s, 872 / s);
 }
 
+// The real 80%-sparse model on each sparse weight format: the same 709/872, and every score of every label
+// equal to the dense path's bit for bit (scores are a function of the logits alone).
+TEST_F(Pipeline, DevAccuracyAndScoresIdenticalOnSparseFormats) {
+  Labelled dev = read_dev();
+  ClassifyOptions o;
+  o.top_k = 0;  // every label
+  const auto dense = (*pipeline_)(dev.texts, o);
+  for (const char* format : {"bitmask", "groups"}) {
+    setenv("SPARROW_SPARSE_FORMAT", format, 1);
+    TextClassificationPipeline sparse(sst2_dir(), {{"CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE", "0.75"}});
+    unsetenv("SPARROW_SPARSE_FORMAT");
+    const auto got = sparse(dev.texts, o);
+    ASSERT_EQ(got.size(), dense.size());
+    int correct = 0;
+    for (size_t i = 0; i < got.size(); ++i) {
+      correct += got[i][0].label == sparse.labels()[dev.labels[i]];
+      ASSERT_EQ(got[i].size(), dense[i].size());
+      for (size_t k = 0; k < got[i].size(); ++k) {
+        EXPECT_EQ(got[i][k].label, dense[i][k].label) << format << " " << dev.texts[i];
+        EXPECT_EQ(got[i][k].score, dense[i][k].score) << format << " " << dev.texts[i];
+      }
+    }
+    EXPECT_EQ(correct, 709) << format;
+  }
+}
+
 TEST(PipelineErrors, ModelWithoutLogitsOutput) {
   fs::path dir = work_dir() / "no-logits";
   fs::create_directories(dir);
