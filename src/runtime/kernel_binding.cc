@@ -67,7 +67,9 @@ class QgemmBinding final : public BoundKernel {
       // touched, and it stays in cache between the product and the epilogue.
       thread_local std::vector<float> scratch;
       if (scratch.size() < M * N) scratch.resize(M * N);
-      const size_t block = std::max<size_t>(1, kEpilogueColumns / nb);
+      // The groups kernels transpose the activations on each call, so they get the thread's whole range.
+      const size_t block = kernel_.format == kernels::WeightFormat::groups ? p1 - p0
+                                                                            : std::max<size_t>(1, kEpilogueColumns / nb);
       for (size_t p = p0; p < p1; p += block) {
         const size_t n0 = p * nb, n1 = std::min(N, std::min(p1, p + block) * nb);
         kernel_.run_f32(M, n0, n1, src.data<uint8_t>(), K, weights_, ep, scratch.data(), N);
