@@ -383,8 +383,11 @@ KernelBindings bind_kernels(graph::Graph& graph, base::Isa max_isa, const Sparse
       if (!constant_operands) continue;
       graph::Node* w = node->inputs[1].node;
       const Tensor& wei = w->value;
+      const PartialShape& in = node->input_shape(0);
+      size_t rows = 0;  // unknown unless the input's shape is static
+      if (in.is_static() && in.rank() >= 1) rows = shape_size(in.to_shape()) / std::max<size_t>(1, in[in.rank() - 1]);
       const WeightPattern pattern{static_cast<size_t>(wei.shape()[0]), static_cast<size_t>(wei.shape()[1]),
-                                  graph::zero_fraction(wei), graph::zero_group_fraction(wei, 4)};
+                                  graph::zero_fraction(wei), graph::zero_group_fraction(wei, 4), rows};
       const FormatChoice choice = choose_weight_format(pattern, sparse);
       const kernels::QgemmKernel& qgemm = kernels::select_qgemm(max_isa, choice.format);
       auto qgemm_binding = std::make_shared<QgemmBinding>(qgemm, vmath, *node);

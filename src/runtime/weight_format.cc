@@ -10,13 +10,24 @@ namespace {
 
 using kernels::WeightFormat;
 
-// Time per stored 4-group of the groups kernel against a dense 4-group, and the bitmask kernel's time
-// against dense, both measured at M = 64 on BERT-base shapes (docs/weight_formats.md, "Choosing").
-constexpr double kGroupsCostPerStoredGroup = 1.0;
-constexpr double kBitmaskCost = 1.0;
+// Measured in BERT-base models (docs/weight_formats.md, "Choosing a format"):
+// - groups: time per stored 4-group against a dense 4-group, at 64 rows or more and at 16 rows or fewer
+//   (between: interpolated); the kernel vectorises over rows, so short sequences pay more per group.
+constexpr double kGroupsCostLargeM = 2.7;
+constexpr double kGroupsCostSmallM = 3.3;
+// - bitmask: the dense arithmetic plus the expansion, minus the memory traffic it saves: a gain only when
+//   the dense kernel waits on memory (few rows per weight byte) and the compressed weights are small.
+constexpr double kBitmaskCostLargeM = 1.0;
+constexpr double kBitmaskCostSmallM = 0.8;
 // AUTO leaves a layer dense unless a sparse format is predicted at least this much faster: the model is
 // an estimate, and near a tie the dense kernel's steadier speed is worth more.
 constexpr double kAutoMargin = 0.9;
+
+// 0 at 16 rows or fewer, 1 at 64 or more.
+double large_m_weight(size_t rows) {
+  const double m = static_cast<double>(rows ? rows : kTypicalRows);
+  return m <= 16 ? 0.0 : m >= 64 ? 1.0 : (m - 16) / 48;
+}
 
 std::string percent(double x) {
   char buf[32];
@@ -30,10 +41,16 @@ double relative_cost(WeightFormat format, const WeightPattern& pattern) {
   switch (format) {
     case WeightFormat::dense:
       return 1.0;
-    case WeightFormat::bitmask:
-      return kBitmaskCost;
-    case WeightFormat::groups:
-      return kGroupsCostPerStoredGroup * (1.0 - pattern.zero_group_fraction);
+    case WeightFormat::bitmask: {
+      // Bytes per weight: 1/8 for the mask, 1 per non-zero. Below about half zeros nothing is saved.
+      const double bytes = 0.125 + (1.0 - pattern.zero_fraction);
+      const double gain = (1.0 - kBitmaskCostSmallM) * (1.0 - large_m_weight(pattern.rows));
+      return bytes >= 1.0 ? kBitmaskCostLargeM + 0.1 : kBitmaskCostLargeM - gain * (1.0 - bytes) / 0.675;
+    }
+    case WeightFormat::groups: {
+      const double w = large_m_weight(pattern.rows);
+      return (w * kGroupsCostLargeM + (1 - w) * kGroupsCostSmallM) * (1.0 - pattern.zero_group_fraction);
+    }
   }
   return 1.0;
 }

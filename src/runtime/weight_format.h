@@ -28,20 +28,24 @@ struct SparseWeightsPolicy {
 // sparrow::Error naming the variable and the accepted values.
 kernels::WeightFormat sparse_format_override();
 
-// What the choice looks at, measured on the int8 weights [N][K].
+// What the choice looks at, measured on the int8 weights [N][K], and the rows of activations per call when
+// the model's shapes are static (batch x sequence; 0: unknown, taken as kTypicalRows).
 struct WeightPattern {
   size_t N = 0, K = 0;
   double zero_fraction = 0;        // zero weights
   double zero_group_fraction = 0;  // all-zero groups of 4 consecutive input channels
+  size_t rows = 0;
 };
+inline constexpr size_t kTypicalRows = 64;
 
 struct FormatChoice {
   kernels::WeightFormat format = kernels::WeightFormat::dense;
   std::string reason;  // one line for SPARROW_VERBOSE=sparse and the docs' examples
 };
 
-// Predicted time of a linear layer in `format`, relative to the dense kernel on the same weights (1.0), for
-// 64 rows of activations on one core (docs/weight_formats.md gives the measurements behind the constants).
+// Predicted time of a linear layer in `format`, relative to the dense kernel on the same weights (1.0), in a
+// model whose weights do not stay in cache between inferences (docs/weight_formats.md, "Choosing a format",
+// gives the measurements behind the constants).
 double relative_cost(kernels::WeightFormat format, const WeightPattern& pattern);
 
 FormatChoice choose_weight_format(const WeightPattern& pattern, const SparseWeightsPolicy& policy);
