@@ -138,6 +138,10 @@ TEST(BenchCli, SeedConfigsPrintEveryBenchmarkAppLine) {
       EXPECT_TRUE(has(out, line)) << "missing: " << line << "\n" << out;
     }
     EXPECT_TRUE(has(out, "[ INFO ]   CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE: " + rate + "\n")) << out;
+    // The model's 12 encoder layers have 80% zeros: all go sparse at 0.75, none at 1.0 (off).
+    EXPECT_TRUE(has(out, std::string("[ INFO ] Sparse weights: ") + (rate == "0.75" ? "12" : "0") +
+                             " of 12 int8 linear layers run a sparse format"))
+        << out;
     EXPECT_GT(number_after(out, "Count:"), 0) << out;
     EXPECT_GT(number_after(out, "Duration:"), 900) << out;
     EXPECT_GT(number_after(out, "Throughput:"), 0) << out;
@@ -169,6 +173,29 @@ TEST(BenchCli, PerLayerCountersHaveOneRowPerExecutedNode) {
   EXPECT_TRUE(has(r.out, "Total CPU time: ")) << r.out;
   EXPECT_TRUE(has(r.out, "Full device name: ")) << r.out;
   EXPECT_TRUE(has(r.out, "[ INFO ]   PERF_COUNT: YES")) << r.out;
+}
+
+// With the sparse path on, each linear layer's row names its weight format, zero share and 0-group share,
+// and its execType is that format's kernel.
+TEST(BenchCli, PerLayerCountersShowSparseFormats) {
+  fs::path cfg = write(scratch("pc-sparse") / "sparse.json",
+                       R"({"CPU": {"CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE": "0.75"}})");
+  CliResult r = run_cli("bench -m " + sst2() + " -shape " + shell_quote(kShape) + " -pc -nireq 1 -niter 2 -load_config " +
+                        cfg.string());
+  ASSERT_EQ(r.status, 0) << r.output();
+  int sparse_rows = 0;
+  for (const std::string& row : counter_rows(r.out)) {
+    if (!has(row, "layerType: QuantizedMatMul")) {
+      EXPECT_FALSE(has(row, " weights: ")) << row;
+      continue;
+    }
+    ++sparse_rows;
+    EXPECT_TRUE(has(row, "zeros: 80.0% 0-groups: ")) << row;
+    EXPECT_TRUE((has(row, " weights: bitmask ") && has(row, "execType: qgemm_u8s8s32_bitmask_")) ||
+                (has(row, " weights: groups ") && has(row, "execType: qgemm_u8s8s32_groups_")))
+        << row;
+  }
+  EXPECT_EQ(sparse_rows, 12) << r.out;
 }
 
 TEST(BenchCli, SortedCountersShowProportions) {

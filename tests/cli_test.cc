@@ -46,6 +46,8 @@ TEST(Cli, InfoShowsTheKernelOfEachLinearLayer) {
     quantized += int8;
   }
   EXPECT_EQ(quantized, 12);
+  EXPECT_EQ(j["sparse_layers"], 0) << "CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE is 1 (off) by default";
+  EXPECT_EQ(j["packed_layers"], 12);
   // Attention is one fused node per layer, and so is each LayerNorm (embeddings + 2 per layer).
   int attention = 0, layernorm = 0, ref_matmul = 0;
   for (const auto& [kernel, count] : j["compiled_kernels"].items()) {
@@ -63,6 +65,38 @@ TEST(Cli, InfoShowsTheKernelOfEachLinearLayer) {
                            "vmath_f64_ref (LayerNorm)"}) {
     EXPECT_NE(capped.out.find(want), std::string::npos) << want << "\n" << capped.out;
   }
+}
+
+// --sparse-rate picks kernels as CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE would: every 80%-sparse layer takes a
+// sparse format, its packed bytes shrink, and the table says so.
+TEST(Cli, InfoShowsTheWeightFormatTheRateChooses) {
+  CliResult dense = run_cli("info --json -m " + sst2());
+  CliResult sparse = run_cli("info --json --sparse-rate 0.75 -m " + sst2());
+  ASSERT_EQ(dense.status, 0) << dense.output();
+  ASSERT_EQ(sparse.status, 0) << sparse.output();
+  auto d = nlohmann::json::parse(dense.out), s = nlohmann::json::parse(sparse.out);
+  EXPECT_EQ(s["sparse_layers"], 12);
+  EXPECT_LT(s["packed_weight_bytes"].get<double>(), d["packed_weight_bytes"].get<double>());
+  for (const auto& layer : s["linear_layers"]) {
+    if (layer["weight_type"] != "i8") continue;
+    EXPECT_NE(layer["format"], "dense") << layer["name"];
+    EXPECT_NE(layer["kernel"].get<std::string>().find(layer["format"].get<std::string>()), std::string::npos)
+        << layer["kernel"];
+  }
+  for (const auto& layer : d["linear_layers"]) {
+    if (layer["weight_type"] == "i8") {
+      EXPECT_EQ(layer["format"], "dense") << layer["name"];
+    }
+  }
+  CliResult table = run_cli("info --sparse-rate AUTO -m " + sst2());
+  ASSERT_EQ(table.status, 0) << table.output();
+  EXPECT_NE(table.out.find("0-groups format      packed  kernel"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("packed layers sparse (CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE AUTO)"), std::string::npos)
+      << table.out;
+  CliResult bad = run_cli("info --sparse-rate 2 -m " + sst2());
+  EXPECT_NE(bad.status, 0);
+  EXPECT_NE(bad.err.find("CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE: 2 is outside [0, 1] (or AUTO)"), std::string::npos)
+      << bad.err;
 }
 
 TEST(Cli, InfoJsonIsMachineReadable) {
