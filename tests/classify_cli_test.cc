@@ -144,6 +144,12 @@ TEST(ClassifyCli, EvalReportsDevAccuracy) {
   EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\npositive +[0-9]+ +[0-9]+ +444 )"))) << r.out;
   EXPECT_NE(r.err.find("872 texts in"), std::string::npos) << r.err;
   std::printf("%s%s", r.out.c_str(), r.err.c_str());
+  // Dense (rate 1) and every 80%-sparse layer on a sparse format (0.75): the same answers.
+  for (const char* rate : {"1", "0.75"}) {
+    CliResult s = run_cli("eval -m " + sst2() + " --data " + dev + " --sparse-rate " + rate);
+    ASSERT_EQ(s.status, 0) << s.err;
+    EXPECT_EQ(s.out, r.out) << "--sparse-rate " << rate;
+  }
 }
 
 // --json on a small TSV whose answers are known (the README's examples; labels may also be names).

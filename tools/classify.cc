@@ -17,6 +17,7 @@ struct ClassifyCliOptions {
   std::string top_k;  // empty: HF's default (top label, legacy output shape)
   size_t batch_size = 8;
   size_t max_length = 0;
+  std::string sparse_rate = "AUTO";  // CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE
 };
 
 // "all" or 0: every label; otherwise a positive count.
@@ -49,7 +50,8 @@ void run_classify(const ClassifyCliOptions& opt) {
   } else {
     data.texts = opt.texts;
   }
-  TextClassificationPipeline pipeline(resolve_model(opt.model));
+  TextClassificationPipeline pipeline(resolve_model(opt.model),
+                                      {{"CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE", opt.sparse_rate}});
 
   Progress progress(data.texts.size());
   if (!opt.file.empty()) options.progress = [&](size_t done, size_t) { progress.update(done); };
@@ -93,6 +95,11 @@ void add_classify_command(CLI::App& app) {
   cmd->add_option("--batch-size", opt->batch_size, "texts per inference")->capture_default_str();
   cmd->add_option("--max-length", opt->max_length,
                   "truncate texts to this many tokens (0: the model's limit)")
+      ->capture_default_str();
+  cmd->add_option("--sparse-rate", opt->sparse_rate,
+                  "CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE: AUTO (sparrow picks dense or a sparse weight format per "
+                  "layer), a rate in [0, 1] (layers with at least that share of zeros run sparse) or 1 (dense); "
+                  "the output is the same bit for bit, only the speed differs")
       ->capture_default_str();
   cmd->callback([opt] { run_classify(*opt); });
 }

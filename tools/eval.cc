@@ -15,6 +15,7 @@ struct EvalOptions {
   std::string data;
   size_t batch_size = 8;
   size_t max_length = 0;
+  std::string sparse_rate = "AUTO";  // CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE
   bool json = false;
 };
 
@@ -46,7 +47,8 @@ void run_eval(const EvalOptions& opt) {
   SPARROW_CHECK(data.tsv && !data.labels.empty(), opt.data,
                 ": expected a GLUE TSV with a header naming `sentence` and "
                 "`label` columns");
-  TextClassificationPipeline pipeline(resolve_model(opt.model));
+  TextClassificationPipeline pipeline(resolve_model(opt.model),
+                                      {{"CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE", opt.sparse_rate}});
   const std::vector<std::string>& labels = pipeline.labels();
   std::vector<size_t> truth;
   for (size_t i = 0; i < data.texts.size(); ++i)
@@ -125,6 +127,11 @@ void add_eval_command(CLI::App& app) {
                   "truncate texts to this many tokens (0: the model's limit)")
       ->capture_default_str();
   cmd->add_flag("--json", opt->json, "print JSON instead of a table");
+  cmd->add_option("--sparse-rate", opt->sparse_rate,
+                  "CPU_SPARSE_WEIGHTS_DECOMPRESSION_RATE: AUTO (sparrow picks dense or a sparse weight format per "
+                  "layer), a rate in [0, 1] (layers with at least that share of zeros run sparse) or 1 (dense); "
+                  "the output is the same bit for bit, only the speed differs")
+      ->capture_default_str();
   cmd->callback([opt] { run_eval(*opt); });
 }
 
