@@ -6,15 +6,25 @@
 // indices). Activations: a tile of up to 64 rows, one K-slice at a time, transposed by 16 x 16 int32
 // shuffles into a thread-local buffer, [group][row][4 bytes], 64 V bytes per group (V = ceil(rows / 16)):
 //
-//   act, group i:  | rows 0-15: k0 k1 k2 k3 | rows 16-31 | rows 32-47 | rows 48-63 |   V zmm, 32 KiB per slice
+//   act, group i:  | rows 0-15: k0 k1 k2 k3 | rows 16-31 | rows 32-47 | rows 48-63 |   V zmm; 32 KiB a slice
 //
 // Loop: for each tile of 64 rows, for each chunk of 1024 channels, for each slice: transpose the slice; for
-// each channel: per stored group, one vpbroadcastd of its 4 weights, V loads of act[idx] and V vpdpbusd
-// (u8 activations x s8 weights) into the channel's V accumulators; indices are read 8 per 64-bit load.
-// vpdpbusd's latency is hidden by U accumulator sets that take the groups in turn (U V <= 8), summed at
-// the end. Partial sums of a channel wait in a thread-local [channel][64] buffer between slices; after the
-// last slice, the f32 epilogue (one fused multiply-add per element, alpha and beta broadcast per channel)
-// and 16 x 16 transposes back to row-major dst, masked for row and column tails.
+// each channel: per 8 stored groups, one 64-bit load of their indices and one 32-byte load of their weight
+// words; per stored group, one vpermd that broadcasts its word, V loads of act[idx] and V vpdpbusd (u8
+// activations x s8 weights) into the channel's V accumulators; the last 1-7 groups through a jump table
+// with a masked weight load. vpdpbusd's latency is hidden by U accumulator sets that take the groups in
+// turn (U V <= 8), summed at the end. Partial sums of a channel wait in a thread-local [channel][64]
+// buffer between slices; after the last slice, the f32 epilogue (one fused multiply-add per element, alpha
+// and beta broadcast per channel) and 16 x 16 transposes back to row-major dst, masked for row and column
+// tails.
+//
+// What limits it (Ice Lake-SP, measured with rdtsc loops): about 1.2 zmm loads per cycle (a vpbroadcastd
+// zmm from memory counts as one), and about 1.75 vpdpbusd + vpermd per cycle on ports 0 and 5 together.
+// A group of 64 rows is 4 activation loads: ~3.4 cycles at best, ~4 in a loop, ~5 in this kernel (the
+// vpermd broadcast took the weight load off the load ports: ~6 before). The dense kernel does the same
+// work (4 vpdpbusd per channel and group) in ~2.6 cycles, bound by vpdpbusd. Per (channel, slice) about 50
+// cycles more: the loop's exit and the jump table (mispredicted: counts are random), partial sums,
+// epilogue, transposes; as much as ~10 groups of work.
 //
 // Compiled with AVX-512 flags: uses nothing from the standard library but intrinsics.
 // GCC 12 reports -W(maybe-)uninitialized inside its intrinsic headers where an intrinsic starts from
@@ -60,11 +70,6 @@ inline size_t min_size(size_t a, size_t b) {
 inline uint64_t load_u64(const uint8_t* p) {
   uint64_t v;
   __builtin_memcpy(&v, p, 8);
-  return v;
-}
-inline int32_t load_i32(const uint8_t* p) {
-  int32_t v;
-  __builtin_memcpy(&v, p, 4);
   return v;
 }
 
@@ -121,51 +126,56 @@ void transpose_slice(const Call& c, size_t m0, size_t rows, size_t s, uint8_t* a
   }
 }
 
-// One stored group: its 4 weights (at w) broadcast, times act[idx] into accumulator set a.
-template <int V>
-__attribute__((always_inline)) inline void step(Acc (&a)[V], const uint8_t* w, uint64_t idx,
-                                                const uint8_t* act) {
-  const __m512i wv = _mm512_set1_epi32(load_i32(w));
-  const uint8_t* x = act + idx * (64 * V);
+// Group J of 8 (weight word J of wv, index byte J of x) into accumulator set J % U. The word goes to every
+// lane by vpermd, a port-5 shuffle: a vpbroadcastd from memory costs as much as a 64-byte load, and the
+// activation loads are the limit (also at V = 1, measured). (Explicit constant J: a loop over it leaves
+// GCC 12 with a variable index into acc, which it then keeps on the stack.)
+template <int V, int U, int J>
+__attribute__((always_inline)) inline void step_at(Acc (&acc)[U][V], __m512i wv, uint64_t x,
+                                                   const uint8_t* act) {
+  const __m512i b = _mm512_permutexvar_epi32(_mm512_set1_epi32(J), wv);
+  const uint8_t* p = act + ((x >> (8 * J)) & 0xff) * (64 * V);
 #pragma GCC unroll 4
   for (int v = 0; v < V; ++v)
-    a[v] = (Acc)_mm512_dpbusd_epi32((__m512i)a[v], _mm512_load_si512(x + 64 * v), wv);
+    acc[J % U][v] = (Acc)_mm512_dpbusd_epi32((__m512i)acc[J % U][v], _mm512_load_si512(p + 64 * v), b);
 }
 
-// Group j of 8 whose indices are the bytes of x, into accumulator set j % U. (Explicit constant indices:
-// a loop over j leaves GCC 12 with a variable index into acc, which it then keeps on the stack.)
-template <int V, int U, int J>
-__attribute__((always_inline)) inline void step_at(Acc (&acc)[U][V], const uint8_t* w, uint64_t x,
-                                                   const uint8_t* act) {
-  step<V>(acc[J % U], w + 4 * J, (x >> (8 * J)) & 0xff, act);
+// The 8 weight words at w, or the first `count` of them and zeros (nothing read past them).
+__attribute__((always_inline)) inline __m512i load_words(const uint8_t* w) {
+  return _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(w)));
+}
+__attribute__((always_inline)) inline __m512i load_words(const uint8_t* w, unsigned count) {
+  return _mm512_castsi256_si512(_mm256_maskz_loadu_epi32(static_cast<__mmask8>((1u << count) - 1), w));
 }
 
 // Sums one channel's `count` groups of the slice (weights w, indices idx) into acc[0] (acc[1..U) zero on
-// entry).
+// entry). Weight words are read 8 (32 bytes) at a time, the last ones with a masked load.
 template <int V, int U>
 __attribute__((always_inline)) inline void accumulate(Acc (&acc)[U][V], const uint8_t* w, const uint8_t* idx,
                                                       unsigned count, const uint8_t* act) {
   unsigned i = 0;
   for (; i + 8 <= count; i += 8, w += 32) {
     const uint64_t x = load_u64(idx + i);
-    step_at<V, U, 0>(acc, w, x, act);
-    step_at<V, U, 1>(acc, w, x, act);
-    step_at<V, U, 2>(acc, w, x, act);
-    step_at<V, U, 3>(acc, w, x, act);
-    step_at<V, U, 4>(acc, w, x, act);
-    step_at<V, U, 5>(acc, w, x, act);
-    step_at<V, U, 6>(acc, w, x, act);
-    step_at<V, U, 7>(acc, w, x, act);
+    const __m512i wv = load_words(w);
+    step_at<V, U, 0>(acc, wv, x, act);
+    step_at<V, U, 1>(acc, wv, x, act);
+    step_at<V, U, 2>(acc, wv, x, act);
+    step_at<V, U, 3>(acc, wv, x, act);
+    step_at<V, U, 4>(acc, wv, x, act);
+    step_at<V, U, 5>(acc, wv, x, act);
+    step_at<V, U, 6>(acc, wv, x, act);
+    step_at<V, U, 7>(acc, wv, x, act);
   }
   const uint64_t x = load_u64(idx + i);  // up to 7 bytes past the segment: kIndexOverread
+  const __m512i wv = load_words(w, count - i);
   switch (count - i) {
-    case 7: step_at<V, U, 6>(acc, w, x, act); [[fallthrough]];
-    case 6: step_at<V, U, 5>(acc, w, x, act); [[fallthrough]];
-    case 5: step_at<V, U, 4>(acc, w, x, act); [[fallthrough]];
-    case 4: step_at<V, U, 3>(acc, w, x, act); [[fallthrough]];
-    case 3: step_at<V, U, 2>(acc, w, x, act); [[fallthrough]];
-    case 2: step_at<V, U, 1>(acc, w, x, act); [[fallthrough]];
-    case 1: step_at<V, U, 0>(acc, w, x, act); [[fallthrough]];
+    case 7: step_at<V, U, 6>(acc, wv, x, act); [[fallthrough]];
+    case 6: step_at<V, U, 5>(acc, wv, x, act); [[fallthrough]];
+    case 5: step_at<V, U, 4>(acc, wv, x, act); [[fallthrough]];
+    case 4: step_at<V, U, 3>(acc, wv, x, act); [[fallthrough]];
+    case 3: step_at<V, U, 2>(acc, wv, x, act); [[fallthrough]];
+    case 2: step_at<V, U, 1>(acc, wv, x, act); [[fallthrough]];
+    case 1: step_at<V, U, 0>(acc, wv, x, act); [[fallthrough]];
     default: break;
   }
 #pragma GCC unroll 4
