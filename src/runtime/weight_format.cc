@@ -13,8 +13,8 @@ using kernels::WeightFormat;
 // Measured in BERT-base models (docs/weight_formats.md, "Choosing a format"):
 // - groups: time per stored 4-group against a dense 4-group, at 64 rows or more and at 16 rows or fewer
 //   (between: interpolated); the kernel vectorises over rows, so short sequences pay more per group.
-constexpr double kGroupsCostLargeM = 2.7;
-constexpr double kGroupsCostSmallM = 3.3;
+constexpr double kGroupsCostLargeM = 2.3;
+constexpr double kGroupsCostSmallM = 3.5;
 // - bitmask: the dense arithmetic plus the expansion, minus the memory traffic it saves: a gain only when
 //   the dense kernel waits on memory (few rows per weight byte) and the compressed weights are small.
 constexpr double kBitmaskCostLargeM = 1.0;
