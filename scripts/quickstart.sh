@@ -10,7 +10,7 @@ cmake --build --preset release -j "$(nproc)" --target sparrow_cli
 sparrow=build/release/sparrow
 model=build/default-model
 [[ -f $model/openvino_model.xml ]] || $sparrow synth --preset bert-base -o "$model"
-$sparrow info -m "$model"
+$sparrow info -m "$model" --sparse-rate AUTO   # the weight format each layer gets, as classify picks it
 $sparrow tokenize -m "$model" "He's a dreadful magician."
 # The default model has seeded random weights: the label is arbitrary, the pipeline is the real one.
 $sparrow classify -m "$model" --top-k all "He's a dreadful magician."
