@@ -42,7 +42,8 @@ double relative_cost(WeightFormat format, const WeightPattern& pattern) {
     case WeightFormat::dense:
       return 1.0;
     case WeightFormat::bitmask: {
-      // Bytes per weight: 1/8 for the mask, 1 per non-zero. Below about half zeros nothing is saved.
+      // Bytes per weight: 1/8 for the mask, 1 per non-zero; at 12.5% zeros or fewer the mask costs more than
+      // the zeros save, a loss.
       const double bytes = 0.125 + (1.0 - pattern.zero_fraction);
       const double gain = (1.0 - kBitmaskCostSmallM) * (1.0 - large_m_weight(pattern.rows));
       return bytes >= 1.0 ? kBitmaskCostLargeM + 0.1 : kBitmaskCostLargeM - gain * (1.0 - bytes) / 0.675;
