@@ -33,45 +33,13 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>
 
-#include "kernels/qgemm/qgemm_groups.h"
+#include "kernels/qgemm/qgemm_groups_buffers.h"
 
 namespace sparrow::kernels::qgemm {
 namespace {
 
 // 16 x int32 accumulators, not __m512i, for the reason qgemm_avx512vnni.cc gives.
 typedef int32_t Acc __attribute__((vector_size(64)));
-
-constexpr size_t kRows = 64;     // rows per tile: V <= 4 zmm per group
-constexpr size_t kChunk = 1024;  // channels whose partial sums wait between slices (256 KiB, in L2)
-
-// Per-thread buffers: activations of one slice [group][row], partial sums [channel][row], a block of
-// final values [channel][row].
-struct Buffers {
-  uint8_t* act;
-  int32_t* part;
-  int32_t* stage;
-};
-alignas(64) thread_local uint8_t t_act[kGroupsPerSlice * kRows * 4];
-alignas(64) thread_local int32_t t_part[kChunk * kRows];
-alignas(64) thread_local int32_t t_stage[kGroupsBlock * kRows];
-
-// The addresses of this thread's buffers, taken once per call: the empty asm hides where they come from,
-// else GCC recomputes a thread-local address (a call to __tls_get_addr, with vzeroupper and every
-// accumulator spilled around it) inside the innermost loop.
-inline Buffers thread_buffers() {
-  Buffers b{t_act, t_part, t_stage};
-  asm("" : "+r"(b.act), "+r"(b.part), "+r"(b.stage));
-  return b;
-}
-
-inline size_t min_size(size_t a, size_t b) {
-  return a < b ? a : b;
-}
-inline uint64_t load_u64(const uint8_t* p) {
-  uint64_t v;
-  __builtin_memcpy(&v, p, 8);
-  return v;
-}
 
 // r[i] lane j = element (i, j) becomes r[j] lane i = element (i, j).
 __attribute__((always_inline)) inline void transpose16(__m512i (&r)[16]) {
