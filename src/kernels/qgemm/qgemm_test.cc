@@ -236,7 +236,7 @@ void zero_out(Problem& p, double fraction, bool block4, std::mt19937_64& rng) {
     const size_t n = order[i] / units_per_row, k0 = order[i] % units_per_row * unit;
     for (size_t k = k0; k < std::min(p.K, k0 + unit); ++k) p.wei[n * p.K + k] = 0;
   }
-  // Non-zeros that remain are never 0 by chance: a zero that the generator drew is just another zero.
+  // A weight the generator drew as 0 stays 0: the share of zeros is at least `fraction` (by ~1/256 more).
 }
 
 TEST_P(QgemmConformance, SparseWeightsAtEveryDensity) {
